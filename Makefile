@@ -1,0 +1,62 @@
+# grafana_cloud_costs: `make build` runs the pipeline on the sample data, `make test` runs every test.
+# Both set everything up first (a .venv with the pinned requirements); only python3 and make are needed.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+
+export DBT_PROFILES_DIR := $(CURDIR)/profiles
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+
+.PHONY: help setup build bill test test-dbt test-e2e lint clean sample-seeds
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	@echo "==> creating $(VENV)"
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.requirements.stamp: requirements.txt | $(BIN)/activate
+	@echo "==> installing pinned requirements into $(VENV)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+setup: $(VENV)/.requirements.stamp  ## create .venv and install the pinned requirements
+
+build: setup  ## run the pipeline on the sample data (DuckDB file under target/) and print the bill
+	@echo "==> dbt build (sample seeds, DuckDB target)"
+	$(DBT) build
+	@$(MAKE) --no-print-directory bill
+
+bill: setup  ## print the sample month's bill from the last build
+	@$(BIN)/python scripts/print_bill.py
+
+test: setup  ## every test: dbt unit + data tests, pytest end-to-end tests, sqlfluff lint
+	@$(MAKE) --no-print-directory test-dbt
+	@$(MAKE) --no-print-directory test-e2e
+	@$(MAKE) --no-print-directory lint
+
+test-dbt: setup  ## dbt build on the sample data: unit tests, models, data tests
+	@echo "==> dbt build with unit and data tests"
+	$(DBT) build
+
+test-e2e: setup  ## pytest end-to-end tests (each builds the project on crafted inputs)
+	@echo "==> pytest end-to-end tests"
+	$(BIN)/python -m pytest tests/e2e
+
+lint: setup  ## sqlfluff lint (dbt templater, DuckDB target)
+	@echo "==> sqlfluff lint"
+	$(BIN)/sqlfluff lint models macros tests
+
+sample-seeds: setup  ## regenerate seeds/sample from scripts/generate_sample_seeds.py
+	$(BIN)/python scripts/generate_sample_seeds.py
+
+clean:  ## remove build output (keeps .venv)
+	rm -rf target logs .pytest_cache

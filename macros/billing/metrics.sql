@@ -1,0 +1,23 @@
+{# Data points per minute from Grafana's samples-per-second gauge (billing doc: DPM = sps x 60). #}
+{% macro samples_per_second_to_dpm(samples_per_second) -%}
+    ({{ samples_per_second }} * 60)
+{%- endmacro %}
+
+
+{#
+    The billing percentile of a month's per-minute samples: the 95th percentile with linear
+    interpolation between closest ranks (Prometheus quantile_over_time(0.95, ...)). The quantile
+    is the var grafana_cloud_billing_quantile (default 0.95).
+#}
+{% macro billing_percentile(expression) -%}
+    {{ grafana_cloud_costs.percentile_linear(expression, var('grafana_cloud_billing_quantile')) }}
+{%- endmacro %}
+
+
+{#
+    Billable series of a stack and month:
+    max(p95 active series, p95 DPM / included DPM per series).
+#}
+{% macro billable_series(p95_active_series, p95_dpm, included_dpm_per_series) -%}
+    greatest({{ p95_active_series }}, {{ p95_dpm }} / {{ included_dpm_per_series }})
+{%- endmacro %}

@@ -1,0 +1,27 @@
+{#
+    Org-level usage rounded as Grafana's Cloud API example does before the allowance is
+    subtracted: whole series and whole GB (129,755.72 -> 129,756; 251.021 -> 251). The number of
+    decimals per usage unit is the var grafana_cloud_usage_rounding_digits; a unit missing from
+    it keeps six decimals.
+#}
+{% macro round_usage(quantity, usage_unit) -%}
+    {%- set digits_by_unit = var('grafana_cloud_usage_rounding_digits') -%}
+    case {{ usage_unit }}
+        {%- for unit, digits in digits_by_unit.items() %}
+        when '{{ unit }}' then round({{ quantity }}, {{ digits }})
+        {%- endfor %}
+        else round({{ quantity }}, 6)
+    end
+{%- endmacro %}
+
+
+{# Usage above the plan's allowance, never below zero. #}
+{% macro billable_quantity(billed_usage_quantity, included_quantity) -%}
+    greatest({{ billed_usage_quantity }} - {{ included_quantity }}, 0)
+{%- endmacro %}
+
+
+{# The amount of a charge in USD, rounded to cents (half away from zero). #}
+{% macro charge_usd(billable_quantity, unit_price_usd) -%}
+    round({{ billable_quantity }} * {{ unit_price_usd }}, 2)
+{%- endmacro %}

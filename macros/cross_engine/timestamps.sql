@@ -1,0 +1,77 @@
+{#
+    Raw timestamps arrive as text: "YYYY-MM-DD HH:MM:SS" in UTC, or ISO-8601 with "T", "Z" or an
+    offset ("+02:00", "-0530"). The result is a timestamp without time zone, in UTC; text that
+    does not parse becomes null (and the row is quarantined by its base model).
+#}
+{% macro parse_utc_timestamp(expression) -%}
+    {{ return(adapter.dispatch('parse_utc_timestamp', 'grafana_cloud_costs')(expression)) }}
+{%- endmacro %}
+
+{% macro default__parse_utc_timestamp(expression) -%}
+    cast(cast({{ expression }} as timestamp with time zone) at time zone 'UTC' as timestamp)
+{%- endmacro %}
+
+{#
+    DuckDB: a cast to TIMESTAMP silently ignores an offset, so text that carries a zone goes
+    through TIMESTAMPTZ and back to UTC; text without one is already UTC. A value that already
+    is a TIMESTAMP (a typed Parquet column) takes the first branch unchanged.
+#}
+{% macro duckdb__parse_utc_timestamp(expression) -%}
+    case
+        when regexp_matches(cast({{ expression }} as varchar), '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            then timezone('UTC', try_cast(cast({{ expression }} as varchar) as timestamptz))
+        else try_cast(cast({{ expression }} as varchar) as timestamp)
+    end
+{%- endmacro %}
+
+
+{# The first day of the UTC calendar month, as a date. #}
+{% macro month_start(expression) -%}
+    {{ return(adapter.dispatch('month_start', 'grafana_cloud_costs')(expression)) }}
+{%- endmacro %}
+
+{% macro default__month_start(expression) -%}
+    cast(date_trunc('month', {{ expression }}) as date)
+{%- endmacro %}
+
+
+{# The start of the minute a timestamp falls in. #}
+{% macro minute_start(expression) -%}
+    {{ return(adapter.dispatch('minute_start', 'grafana_cloud_costs')(expression)) }}
+{%- endmacro %}
+
+{% macro default__minute_start(expression) -%}
+    date_trunc('minute', {{ expression }})
+{%- endmacro %}
+
+
+{# Microseconds since the Unix epoch, as an integer (exact for durations). #}
+{% macro epoch_microseconds(expression) -%}
+    {{ return(adapter.dispatch('epoch_microseconds', 'grafana_cloud_costs')(expression)) }}
+{%- endmacro %}
+
+{% macro default__epoch_microseconds(expression) -%}
+    cast(extract(epoch from {{ expression }}) * 1000000 as bigint)
+{%- endmacro %}
+
+{% macro duckdb__epoch_microseconds(expression) -%}
+    epoch_us({{ expression }})
+{%- endmacro %}
+
+{% macro spark__epoch_microseconds(expression) -%}
+    unix_micros({{ expression }})
+{%- endmacro %}
+
+
+{# The first day of the month after a billing month (the exclusive end of the period). #}
+{% macro next_month_start(month_start_date) -%}
+    {{ return(adapter.dispatch('next_month_start', 'grafana_cloud_costs')(month_start_date)) }}
+{%- endmacro %}
+
+{% macro default__next_month_start(month_start_date) -%}
+    cast({{ month_start_date }} + interval 1 month as date)
+{%- endmacro %}
+
+{% macro spark__next_month_start(month_start_date) -%}
+    add_months({{ month_start_date }}, 1)
+{%- endmacro %}

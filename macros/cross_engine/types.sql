@@ -1,0 +1,58 @@
+{#
+    Types and casts. dbt.type_float() is 32-bit on DuckDB and Spark, so the project never uses it:
+    measures are 64-bit doubles, money and billing quantities are exact decimals.
+#}
+
+{% macro type_text() -%}
+    {{ return(adapter.dispatch('type_text', 'grafana_cloud_costs')()) }}
+{%- endmacro %}
+
+{% macro default__type_text() -%}
+    varchar
+{%- endmacro %}
+
+{% macro spark__type_text() -%}
+    string
+{%- endmacro %}
+
+
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'grafana_cloud_costs')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro postgres__type_double() -%}
+    double precision
+{%- endmacro %}
+
+
+{# An exact decimal; quantities use scale 6, money scale 2, prices scale 8. #}
+{% macro type_decimal(scale=6, precision=38) -%}
+    decimal({{ precision }}, {{ scale }})
+{%- endmacro %}
+
+
+{% macro to_double(expression) -%}
+    cast({{ expression }} as {{ grafana_cloud_costs.type_double() }})
+{%- endmacro %}
+
+
+{% macro to_decimal(expression, scale=6, precision=38) -%}
+    cast({{ expression }} as {{ grafana_cloud_costs.type_decimal(scale, precision) }})
+{%- endmacro %}
+
+
+{#
+    A cast that yields null instead of failing, so that a malformed raw value becomes a
+    quarantined row with a reason instead of a crashed build.
+#}
+{% macro safe_cast(expression, data_type) -%}
+    {{ return(adapter.dispatch('safe_cast', 'grafana_cloud_costs')(expression, data_type)) }}
+{%- endmacro %}
+
+{% macro default__safe_cast(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}

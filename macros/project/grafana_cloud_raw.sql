@@ -1,0 +1,94 @@
+{#
+    The one door through which the base models read a raw table, by its public name (the seed
+    name, e.g. grafana_cloud_metrics_usage).
+
+    - By default it is the dbt seed of that name (seeds/sample holds the sample month).
+    - With the var grafana_cloud_raw_path set, it reads the user's export folder directly instead
+      (no copy through dbt seed): <path>/<table>.parquet, <path>/<table>.csv, or a folder
+      <path>/<table>/ of Parquet or CSV files (one per day, say). A missing table or column stops
+      the build with a message naming what is missing and where it was looked for.
+#}
+{% macro grafana_cloud_raw(table_name) -%}
+    {%- set raw_path = var('grafana_cloud_raw_path', '') -%}
+    {%- if not raw_path -%}
+        {{- return(ref(table_name)) -}}
+    {%- endif -%}
+    {{- return(adapter.dispatch('read_raw_export', 'grafana_cloud_costs')(raw_path, table_name)) -}}
+{%- endmacro %}
+
+
+{# The columns (and seed types) of a raw table, from the seed's declared column_types. #}
+{% macro grafana_cloud_raw_columns(table_name) -%}
+    {%- set node = graph.nodes.get('seed.grafana_cloud_costs.' ~ table_name) -%}
+    {%- if node is none -%}
+        {{ exceptions.raise_compiler_error(
+            "grafana_cloud_raw: '" ~ table_name ~ "' is not a raw table of the contract (seeds/_seeds.yml)."
+        ) }}
+    {%- endif -%}
+    {{- return(node.config.column_types) -}}
+{%- endmacro %}
+
+
+{% macro default__read_raw_export(raw_path, table_name) -%}
+    {{ exceptions.raise_compiler_error(
+        "grafana_cloud_raw_path is not supported on the " ~ target.type ~ " adapter: load the raw tables as seeds or tables instead."
+    ) }}
+{%- endmacro %}
+
+
+{% macro duckdb__read_raw_export(raw_path, table_name) -%}
+    {#- At parse time nothing runs; the relation is resolved when the model executes. -#}
+    {%- if not execute -%}
+        {{- return('(select 1 as parsing)') -}}
+    {%- endif -%}
+
+    {%- set table_path = raw_path.rstrip('/') ~ '/' ~ table_name -%}
+    {%- set candidates = [
+        {'pattern': table_path ~ '.parquet', 'format': 'parquet'},
+        {'pattern': table_path ~ '.csv', 'format': 'csv'},
+        {'pattern': table_path ~ '/**/*.parquet', 'format': 'parquet'},
+        {'pattern': table_path ~ '/**/*.csv', 'format': 'csv'},
+    ] -%}
+
+    {%- set chosen = namespace(reader=none) -%}
+    {%- for candidate in candidates if chosen.reader is none -%}
+        {%- set found = run_query(
+            'select count(*) from glob(' ~ grafana_cloud_costs.sql_string(candidate.pattern) ~ ')'
+        ).columns[0].values()[0] -%}
+        {%- if found > 0 -%}
+            {%- if candidate.format == 'parquet' -%}
+                {%- set chosen.reader = 'read_parquet(' ~ grafana_cloud_costs.sql_string(candidate.pattern)
+                    ~ ', union_by_name = true)' -%}
+            {%- else -%}
+                {#- CSV columns are read as text; the base models cast and check them. -#}
+                {%- set chosen.reader = 'read_csv(' ~ grafana_cloud_costs.sql_string(candidate.pattern)
+                    ~ ', header = true, all_varchar = true, union_by_name = true)' -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {%- if chosen.reader is none -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ table_name ~ "' was not found under grafana_cloud_raw_path '" ~ raw_path
+            ~ "': looked for " ~ table_path ~ ".parquet, " ~ table_path ~ ".csv and a folder "
+            ~ table_path ~ "/ of .parquet or .csv files. Export the table there"
+            ~ " (README: 'Load your own export')."
+        ) }}
+    {%- endif -%}
+
+    {%- set expected = grafana_cloud_costs.grafana_cloud_raw_columns(table_name).keys() | list -%}
+    {%- set present = run_query('describe select * from ' ~ chosen.reader).columns[0].values() | map('lower') | list -%}
+    {%- set missing = [] -%}
+    {%- for column in expected if column | lower not in present -%}
+        {%- do missing.append(column) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ table_name ~ "' under '" ~ raw_path ~ "' lacks column(s) " ~ missing | join(', ')
+            ~ " (found: " ~ present | join(', ') ~ "; the contract is " ~ expected | join(', ')
+            ~ ", see README 'Input contract')."
+        ) }}
+    {%- endif -%}
+
+    {{- return('(select ' ~ expected | join(', ') ~ ' from ' ~ chosen.reader ~ ')') -}}
+{%- endmacro %}

@@ -1,0 +1,32 @@
+{#
+    Turns an ordered list of row checks into two columns: the first failing check's reason and
+    the column it names. A base model declares its checks once; staging keeps the rows whose
+    rejection_reason is null and the quarantine keeps the others, so a check is never written
+    twice.
+
+    checks: list of {"when": <sql condition>, "reason": <reason code>, "column": <column name>}
+#}
+{% macro rejection_columns(checks) -%}
+    case
+        {%- for check in checks %}
+        when {{ check.when }} then '{{ check.reason }}'
+        {%- endfor %}
+    end as rejection_reason,
+    case
+        {%- for check in checks %}
+        when {{ check.when }} then '{{ check.column }}'
+        {%- endfor %}
+    end as rejected_column
+{%- endmacro %}
+
+
+{#
+    A readable, stable text rendering of a raw row ("stack_id=101 | sampled_at=... | ..."), kept
+    with every quarantined row so that the user can find it in their export.
+#}
+{% macro raw_row_text(columns) -%}
+    {%- for column in columns -%}
+        '{{ column }}=' || coalesce(cast({{ column }} as {{ grafana_cloud_costs.type_text() }}), '<null>')
+        {%- if not loop.last %} || ' | ' || {% endif -%}
+    {%- endfor -%}
+{%- endmacro %}

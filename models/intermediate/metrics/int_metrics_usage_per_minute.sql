@@ -1,0 +1,31 @@
+-- One reading per stack and minute: Grafana bills on a per-minute grid, and when several samples
+-- fall in the same minute the latest one counts.
+with
+
+samples as (
+
+    select * from {{ ref('stg_grafana_cloud__metrics_usage') }}
+
+),
+
+per_minute as (
+
+    select
+        stack_id,
+        {{ minute_start('sampled_at') }} as sampled_minute,
+        {{ value_at_latest('active_series', 'sampled_at') }} as active_series,
+        {{ value_at_latest(samples_per_second_to_dpm('samples_per_second'), 'sampled_at') }} as dpm,
+        count(*) as sample_row_count
+    from samples
+    group by stack_id, {{ minute_start('sampled_at') }}
+
+)
+
+select
+    stack_id,
+    sampled_minute,
+    {{ month_start('sampled_minute') }} as billing_month,
+    active_series,
+    dpm,
+    sample_row_count
+from per_minute

@@ -1,0 +1,29 @@
+with
+
+stacks as (
+
+    select * from {{ ref('stg_grafana_cloud__stacks') }}
+
+),
+
+organizations as (
+
+    select * from {{ ref('stg_grafana_cloud__organizations') }}
+
+)
+
+select
+    -- keys
+    stacks.stack_id,
+
+    -- foreign keys
+    stacks.org_slug,
+
+    -- attributes
+    stacks.stack_slug,
+    organizations.org_name,
+    organizations.plan
+
+from stacks
+left join organizations
+    on stacks.org_slug = organizations.org_slug

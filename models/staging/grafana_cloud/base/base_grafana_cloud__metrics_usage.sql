@@ -1,0 +1,56 @@
+{%- set checks = [
+    {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
+    {"when": "sampled_at is null", "reason": "unparseable_timestamp", "column": "sampled_at"},
+    {"when": "active_series is null", "reason": "missing_or_non_numeric_value", "column": "active_series"},
+    {"when": "active_series < 0", "reason": "negative_quantity", "column": "active_series"},
+    {"when": "samples_per_second is null", "reason": "missing_or_non_numeric_value", "column": "samples_per_second"},
+    {"when": "samples_per_second < 0", "reason": "negative_quantity", "column": "samples_per_second"},
+] -%}
+
+with
+
+source as (
+
+    select * from {{ grafana_cloud_raw('grafana_cloud_metrics_usage') }} as raw_rows
+
+),
+
+collapsed as (
+
+    -- exact duplicates collapse into one row that remembers how many there were
+    select
+        stack_id,
+        sampled_at,
+        active_series,
+        samples_per_second,
+        count(*) as raw_row_count
+    from source
+    group by stack_id, sampled_at, active_series, samples_per_second
+
+),
+
+typed as (
+
+    select
+        -- ids
+        nullif(trim(cast(stack_id as {{ type_text() }})), '') as stack_id,
+
+        -- timestamps
+        {{ parse_utc_timestamp('sampled_at') }} as sampled_at,
+
+        -- numerics
+        {{ safe_cast('active_series', type_double()) }} as active_series,
+        {{ safe_cast('samples_per_second', type_double()) }} as samples_per_second,
+
+        -- lineage
+        raw_row_count,
+        {{ raw_row_text(['stack_id', 'sampled_at', 'active_series', 'samples_per_second']) }} as raw_row
+
+    from collapsed
+
+)
+
+select
+    *,
+    {{ rejection_columns(checks) }}
+from typed

@@ -1,0 +1,56 @@
+{%- set checks = [
+    {"when": "org_slug is null", "reason": "missing_key", "column": "org_slug"},
+    {"when": "plan is null or plan not in ('free', 'trial', 'pro', 'advanced')", "reason": "invalid_value", "column": "plan"},
+    {"when": "included_dpm_per_series is null or included_dpm_per_series not in (1, 4)", "reason": "invalid_value", "column": "included_dpm_per_series"},
+] -%}
+
+with
+
+source as (
+
+    select * from {{ grafana_cloud_raw('grafana_cloud_organizations') }} as raw_rows
+
+),
+
+collapsed as (
+
+    -- exact duplicates collapse into one row that remembers how many there were
+    select
+        org_slug,
+        org_name,
+        plan,
+        included_dpm_per_series,
+        count(*) as raw_row_count
+    from source
+    group by org_slug, org_name, plan, included_dpm_per_series
+
+),
+
+typed as (
+
+    select
+        -- ids
+        nullif(trim(cast(org_slug as {{ type_text() }})), '') as org_slug,
+
+        -- attributes
+        trim(cast(org_name as {{ type_text() }})) as org_name,
+        lower(trim(cast(plan as {{ type_text() }}))) as plan,
+
+        -- numerics: empty means Grafana's default of 1 included DPM per series
+        case
+            when included_dpm_per_series is null then 1
+            else {{ safe_cast('included_dpm_per_series', 'bigint') }}
+        end as included_dpm_per_series,
+
+        -- lineage
+        raw_row_count,
+        {{ raw_row_text(['org_slug', 'org_name', 'plan', 'included_dpm_per_series']) }} as raw_row
+
+    from collapsed
+
+)
+
+select
+    *,
+    {{ rejection_columns(checks) }}
+from typed

@@ -1,0 +1,48 @@
+with
+
+samples as (
+
+    select * from {{ ref('base_grafana_cloud__metrics_usage') }}
+    where rejection_reason is null
+
+),
+
+resolved as (
+
+    -- Two different readings for the same stack and instant (a conflicting duplicate) resolve to
+    -- the highest of each, so a re-delivered export can never lower the bill. Raw rows that only
+    -- differ in how the timestamp is written count once.
+    select
+        stack_id,
+        sampled_at,
+        max(active_series) as active_series,
+        max(samples_per_second) as samples_per_second,
+        sum(raw_row_count) as raw_row_count,
+        count(*) as distinct_reading_count
+    from samples
+    group by stack_id, sampled_at
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        stack_id,
+
+        -- timestamps
+        sampled_at,
+
+        -- numerics
+        active_series,
+        samples_per_second,
+
+        -- lineage
+        raw_row_count,
+        distinct_reading_count
+
+    from resolved
+
+)
+
+select * from renamed

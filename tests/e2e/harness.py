@@ -1,0 +1,154 @@
+"""A throw-away copy of the dbt project with its own raw data and its own DuckDB file.
+
+End-to-end tests write raw tables either as seed files (seeds/sample/<table>.csv, exactly what a
+user of the seed contract does) or into an export folder read through the var
+grafana_cloud_raw_path (fast for millions of per-minute rows), run `dbt build`, and query the
+marts. Every raw table that a test does not write is present with its header only, which also
+checks that an empty table loads with the declared types.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import duckdb
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DBT = Path(sys.executable).with_name("dbt")
+
+# What a copy needs: everything dbt reads, nothing it writes.
+PROJECT_PARTS = ["dbt_project.yml", "models", "macros", "seeds", "profiles", "tests"]
+IGNORED = shutil.ignore_patterns("e2e", "__pycache__", "*.pyc", ".pytest_cache")
+
+
+def raw_contract() -> dict[str, dict[str, str]]:
+    """Raw table name -> {column: type}, from the seed contract in seeds/_seeds.yml."""
+    seeds = yaml.safe_load((ROOT / "seeds" / "_seeds.yml").read_text())["seeds"]
+    return {
+        seed["name"]: seed["config"]["column_types"]
+        for seed in seeds
+        if (ROOT / "seeds" / "sample" / f"{seed['name']}.csv").exists()
+    }
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+class Project:
+    def __init__(self, directory: Path, mode: str = "seeds") -> None:
+        if mode not in ("seeds", "export"):
+            raise ValueError(mode)
+        self.dir = directory
+        self.mode = mode
+        self.database = directory / "warehouse.duckdb"
+        self.export_dir = directory / "export"
+        for part in PROJECT_PARTS:
+            source = ROOT / part
+            if source.is_dir():
+                shutil.copytree(source, directory / part, ignore=IGNORED)
+            else:
+                shutil.copy2(source, directory / part)
+        self.contract = raw_contract()
+        # Start from empty raw tables: header-only seed files (and export files).
+        for table, columns in self.contract.items():
+            self._write_csv(self.dir / "seeds" / "sample" / f"{table}.csv", list(columns), [])
+        if mode == "export":
+            self.export_dir.mkdir()
+            for table, columns in self.contract.items():
+                self._write_csv(self.export_dir / f"{table}.csv", list(columns), [])
+
+    # -- raw data ---------------------------------------------------------------------------
+
+    def write_rows(self, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Write a raw table from Python rows (a dict per row; missing keys are empty)."""
+        columns = list(self.contract[table])
+        target = self._raw_path(table, "csv")
+        self._write_csv(target, columns, rows)
+
+    def write_sql(self, table: str, query: str) -> None:
+        """Write a raw table from a DuckDB query (export mode: as Parquet, no per-row Python)."""
+        if self.mode != "export":
+            raise RuntimeError("write_sql needs an export-mode project")
+        (self.export_dir / f"{table}.csv").unlink(missing_ok=True)
+        target = self.export_dir / f"{table}.parquet"
+        columns = ", ".join(self.contract[table])
+        with duckdb.connect() as con:
+            con.execute("set TimeZone = 'UTC'")
+            con.execute(f"copy (select {columns} from ({query})) to '{target}' (format parquet)")
+
+    def write_price_book(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        path = self.dir / "seeds" / "reference" / "grafana_cloud_price_book.csv"
+        with path.open() as handle:
+            columns = next(csv.reader(handle))
+        self._write_csv(path, columns, rows)
+
+    def _raw_path(self, table: str, extension: str) -> Path:
+        if self.mode == "seeds":
+            return self.dir / "seeds" / "sample" / f"{table}.{extension}"
+        (self.export_dir / f"{table}.parquet").unlink(missing_ok=True)
+        return self.export_dir / f"{table}.{extension}"
+
+    @staticmethod
+    def _write_csv(path: Path, columns: list[str], rows: Iterable[Mapping[str, Any]]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="raise")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({key: ("" if value is None else value) for key, value in row.items()})
+
+    # -- dbt ----------------------------------------------------------------------------------
+
+    def dbt(self, *args: str, vars: Mapping[str, Any] | None = None) -> BuildResult:
+        all_vars = dict(vars or {})
+        if self.mode == "export":
+            all_vars.setdefault("grafana_cloud_raw_path", str(self.export_dir))
+        command = [str(DBT), *args, "--target-path", str(self.dir / "target")]
+        if all_vars:
+            command += ["--vars", yaml.safe_dump(all_vars, default_flow_style=True).strip()]
+        env = {
+            **os.environ,
+            "DBT_PROFILES_DIR": str(self.dir / "profiles"),
+            "GRAFANA_CLOUD_COSTS_DUCKDB_PATH": str(self.database),
+            "GRAFANA_CLOUD_COSTS_DUCKDB_TEMP_DIRECTORY": str(self.dir / "duckdb_tmp"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_USE_COLORS": "false",
+        }
+        completed = subprocess.run(
+            command, cwd=self.dir, env=env, capture_output=True, text=True, check=False
+        )
+        return BuildResult(completed.returncode, completed.stdout + completed.stderr)
+
+    def build(self, *extra: str, vars: Mapping[str, Any] | None = None, expect_success: bool = True) -> BuildResult:
+        """dbt build (models, seeds, data tests; unit tests run in `make test-dbt`)."""
+        result = self.dbt("build", "--exclude", "resource_type:unit_test", *extra, vars=vars)
+        if expect_success and not result.ok:
+            raise AssertionError(f"dbt build failed in {self.dir}:\n{result.output[-6000:]}")
+        return result
+
+    # -- marts --------------------------------------------------------------------------------
+
+    def query(self, sql: str, parameters: list[Any] | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.database), read_only=True) as con:
+            return con.execute(sql, parameters or []).fetchall()
+
+    def rows(self, sql: str, parameters: list[Any] | None = None) -> list[dict[str, Any]]:
+        with duckdb.connect(str(self.database), read_only=True) as con:
+            cursor = con.execute(sql, parameters or [])
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
