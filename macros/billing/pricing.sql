@@ -6,18 +6,26 @@
 #}
 {% macro round_usage(quantity, usage_unit) -%}
     {%- set digits_by_unit = var('grafana_cloud_usage_rounding_digits') -%}
+    {#- Each branch is cast back to six decimals: engines unify CASE branches of different
+        decimal scales to the smallest scale (DuckDB turns round(x, 2) into a whole number). -#}
     case {{ usage_unit }}
         {%- for unit, digits in digits_by_unit.items() %}
-        when '{{ unit }}' then round({{ quantity }}, {{ digits }})
+        when '{{ unit }}' then {{ grafana_cloud_costs.to_decimal('round(' ~ quantity ~ ', ' ~ digits ~ ')', 6) }}
         {%- endfor %}
-        else round({{ quantity }}, 6)
+        else {{ grafana_cloud_costs.to_decimal('round(' ~ quantity ~ ', 6)', 6) }}
     end
 {%- endmacro %}
 
 
-{# Usage above the plan's allowance, never below zero. #}
+{#
+    Usage above the plan's allowance, never below zero. Without an allowance (no price-book row)
+    the result is null, never a silent zero: greatest() skips nulls on most engines.
+#}
 {% macro billable_quantity(billed_usage_quantity, included_quantity) -%}
-    greatest({{ billed_usage_quantity }} - {{ included_quantity }}, 0)
+    case
+        when {{ included_quantity }} is not null
+            then greatest({{ billed_usage_quantity }} - {{ included_quantity }}, 0)
+    end
 {%- endmacro %}
 
 

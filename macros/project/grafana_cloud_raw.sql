@@ -39,7 +39,7 @@
 {% macro duckdb__read_raw_export(raw_path, table_name) -%}
     {#- At parse time nothing runs; the relation is resolved when the model executes. -#}
     {%- if not execute -%}
-        {{- return('(select 1 as parsing)') -}}
+        {{- return('(select 1 as parsing) as raw_export') -}}
     {%- endif -%}
 
     {%- set table_path = raw_path.rstrip('/') ~ '/' ~ table_name -%}
@@ -90,5 +90,5 @@
         ) }}
     {%- endif -%}
 
-    {{- return('(select ' ~ expected | join(', ') ~ ' from ' ~ chosen.reader ~ ')') -}}
+    {{- return('(select ' ~ expected | join(', ') ~ ' from ' ~ chosen.reader ~ ') as raw_export') -}}
 {%- endmacro %}

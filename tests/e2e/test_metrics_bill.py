@@ -282,15 +282,18 @@ def test_stack_costs_add_up_to_every_org_line(metrics: Project) -> None:
     assert mismatches == []
     # one line per org and month with usage: spikes in 4 months, midnight and repriced in 2,
     # constant, shared, free, trial, adv4, pro1 and api in 1
-    assert metrics.query("select count(*) from fct_grafana_cloud_invoice_lines")[0][0] == 4 + 2 + 2 + 7
+    metrics_lines = metrics.query(
+        "select count(*) from fct_grafana_cloud_invoice_lines where sku = 'metrics_active_series'"
+    )
+    assert metrics_lines[0][0] == 4 + 2 + 2 + 7
 
 
 @pytest.fixture(scope="module")
 def invoice_doc(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The worked examples of grafana-cloud-metrics-invoice.txt, written as seed files.
 
-    That page prices at $8 per 1k series without an allowance, so this project gets its own
-    price book saying exactly that.
+    That page prices at $8 per 1k series without an allowance (and no platform fee), so this
+    project gets its own price book saying exactly that.
     """
     project = Project(tmp_path_factory.mktemp("invoice_doc"), mode="seeds")
     project.write_price_book(
@@ -305,7 +308,18 @@ def invoice_doc(tmp_path_factory: pytest.TempPathFactory) -> Project:
                 "plan": "pro",
                 "effective_from": "2020-01-01",
                 "effective_to": "",
-            }
+            },
+            {
+                "sku": "platform_fee",
+                "service": "Platform",
+                "category": "Platform Fee",
+                "usage_unit": "month",
+                "unit_price_usd": "0",
+                "included_quantity": "0",
+                "plan": "pro",
+                "effective_from": "2020-01-01",
+                "effective_to": "",
+            },
         ]
     )
     project.write_rows(

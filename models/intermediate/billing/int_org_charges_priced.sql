@@ -1,5 +1,6 @@
--- The recomputed invoice: one line per organization, month, SKU and charge type, priced with the
--- price-book row in effect on the month's first day for the organization's plan.
+-- The recomputed invoice: one line per organization, month, SKU and charge type (usage, and the
+-- platform fee), priced with the price-book row in effect on the month's first day for the
+-- organization's plan.
 with
 
 org_usage as (
@@ -29,38 +30,70 @@ price_book as (
 usage_lines as (
 
     select
+        billing_month,
+        org_slug,
+        sku,
+        'usage' as charge_type,
+        usage_quantity
+    from org_usage
+
+),
+
+fee_lines as (
+
+    -- One platform fee per paying organization and month in which it has any usage.
+    select distinct
         org_usage.billing_month,
         org_usage.org_slug,
-        organizations.plan,
-        organizations.is_billed,
-        org_usage.sku,
-        skus.service,
-        skus.category,
-        'usage' as charge_type,
-        skus.usage_unit,
-        org_usage.usage_quantity,
-        {{ round_usage('org_usage.usage_quantity', 'skus.usage_unit') }} as billed_usage_quantity
+        'platform_fee' as sku,
+        'fee' as charge_type,
+        {{ to_decimal(1, 6) }} as usage_quantity
     from org_usage
     inner join organizations
         on org_usage.org_slug = organizations.org_slug
+    where organizations.is_billed
+
+),
+
+lines as (
+
+    select
+        all_lines.billing_month,
+        all_lines.org_slug,
+        organizations.plan,
+        organizations.is_billed,
+        all_lines.sku,
+        skus.service,
+        skus.category,
+        all_lines.charge_type,
+        skus.usage_unit,
+        all_lines.usage_quantity,
+        {{ round_usage('all_lines.usage_quantity', 'skus.usage_unit') }} as billed_usage_quantity
+    from (
+        select * from usage_lines
+        union all
+        select * from fee_lines
+    ) as all_lines
+    inner join organizations
+        on all_lines.org_slug = organizations.org_slug
     left join skus
-        on org_usage.sku = skus.sku
+        on all_lines.sku = skus.sku
 
 ),
 
 priced as (
 
     select
-        usage_lines.*,
+        lines.*,
         price_book.included_quantity as plan_included_quantity,
         price_book.unit_price_usd as plan_unit_price_usd
-    from usage_lines
+    from lines
     left join price_book
         on
-            usage_lines.sku = price_book.sku
-            and usage_lines.plan = price_book.plan
-            and usage_lines.billing_month >= price_book.effective_from
-            and (price_book.effective_to is null or usage_lines.billing_month < price_book.effective_to)
+            lines.sku = price_book.sku
+            and lines.plan = price_book.plan
+            and lines.billing_month >= price_book.effective_from
+            and (price_book.effective_to is null or lines.billing_month < price_book.effective_to)
 
 ),
 

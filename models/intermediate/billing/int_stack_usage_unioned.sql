@@ -1,11 +1,29 @@
--- The billing quantity of every SKU per stack and month, one tall table. Each product's
--- intermediate model computes its quantity; this model only stacks them up. The stack quantity
--- is also the weight used to allocate the organization's charge back to its stacks.
+-- The billing quantity of every usage SKU per stack and month, one tall table. Each product's
+-- intermediate model computes its quantity; this model only stacks them up. Stack quantities add
+-- up to the organization's quantity, and are the weights used to allocate its charge.
 with
 
 metrics as (
 
     select * from {{ ref('int_metrics_usage_percentiled') }}
+
+),
+
+ingestion as (
+
+    select * from {{ ref('int_ingestion_usage_monthly') }}
+
+),
+
+users as (
+
+    select * from {{ ref('int_users_stack_allocated') }}
+
+),
+
+k6_runs as (
+
+    select * from {{ ref('int_k6_test_runs_metered') }}
 
 ),
 
@@ -19,6 +37,43 @@ unioned as (
         {{ to_decimal('billable_series', 6) }} as usage_quantity
     from metrics
 
+    union all
+
+    select
+        billing_month,
+        org_slug,
+        stack_id,
+        signal || '_ingested_gb' as sku,
+        ingested_gb as usage_quantity
+    from ingestion
+
+    union all
+
+    select
+        billing_month,
+        org_slug,
+        stack_id,
+        sku,
+        active_users as usage_quantity
+    from users
+
+    union all
+
+    select
+        billing_month,
+        org_slug,
+        stack_id,
+        'k6_vuh' as sku,
+        sum(vuh) as usage_quantity
+    from k6_runs
+    group by billing_month, org_slug, stack_id
+
 )
 
-select * from unioned
+select
+    billing_month,
+    org_slug,
+    stack_id,
+    sku,
+    {{ to_decimal('usage_quantity', 6) }} as usage_quantity
+from unioned

@@ -11,7 +11,7 @@ with
 
 source as (
 
-    select * from {{ grafana_cloud_raw('grafana_cloud_metrics_usage') }} as raw_rows
+    select * from {{ grafana_cloud_raw('grafana_cloud_metrics_usage') }}
 
 ),
 
@@ -33,7 +33,7 @@ typed as (
 
     select
         -- ids
-        nullif(trim(cast(stack_id as {{ type_text() }})), '') as stack_id,
+        {{ clean_text('stack_id') }} as stack_id,
 
         -- timestamps
         {{ parse_utc_timestamp('sampled_at') }} as sampled_at,

@@ -8,7 +8,7 @@ with
 
 source as (
 
-    select * from {{ grafana_cloud_raw('grafana_cloud_organizations') }} as raw_rows
+    select * from {{ grafana_cloud_raw('grafana_cloud_organizations') }}
 
 ),
 
@@ -30,7 +30,7 @@ typed as (
 
     select
         -- ids
-        nullif(trim(cast(org_slug as {{ type_text() }})), '') as org_slug,
+        {{ clean_text('org_slug') }} as org_slug,
 
         -- attributes
         trim(cast(org_name as {{ type_text() }})) as org_name,

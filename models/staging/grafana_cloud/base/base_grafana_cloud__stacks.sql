@@ -7,7 +7,7 @@ with
 
 source as (
 
-    select * from {{ grafana_cloud_raw('grafana_cloud_stacks') }} as raw_rows
+    select * from {{ grafana_cloud_raw('grafana_cloud_stacks') }}
 
 ),
 
@@ -28,8 +28,8 @@ typed as (
 
     select
         -- ids
-        nullif(trim(cast(stack_id as {{ type_text() }})), '') as stack_id,
-        nullif(trim(cast(org_slug as {{ type_text() }})), '') as org_slug,
+        {{ clean_text('stack_id') }} as stack_id,
+        {{ clean_text('org_slug') }} as org_slug,
 
         -- attributes
         trim(cast(stack_slug as {{ type_text() }})) as stack_slug,

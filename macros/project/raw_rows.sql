@@ -30,3 +30,10 @@
         {%- if not loop.last %} || ' | ' || {% endif -%}
     {%- endfor -%}
 {%- endmacro %}
+
+
+{# A raw text value trimmed, with empty text as null (ids, slugs, enums). #}
+{% macro clean_text(expression) -%}
+    nullif(trim(cast({{ expression }} as {{ grafana_cloud_costs.type_text() }})), '')
+{%- endmacro %}
+

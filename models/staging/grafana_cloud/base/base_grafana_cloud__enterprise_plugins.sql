@@ -1,0 +1,54 @@
+{%- set checks = [
+    {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
+    {"when": "plugin_id is null", "reason": "missing_key", "column": "plugin_id"},
+    {"when": "installed_at is null", "reason": "unparseable_timestamp", "column": "installed_at"},
+    {"when": "uninstalled_at_text is not null and uninstalled_at is null", "reason": "unparseable_timestamp", "column": "uninstalled_at"},
+    {"when": "uninstalled_at < installed_at", "reason": "reversed_interval", "column": "uninstalled_at"},
+] -%}
+
+with
+
+source as (
+
+    select * from {{ grafana_cloud_raw('grafana_cloud_enterprise_plugins') }}
+
+),
+
+collapsed as (
+
+    -- exact duplicates collapse into one row that remembers how many there were
+    select
+        stack_id,
+        plugin_id,
+        installed_at,
+        uninstalled_at,
+        count(*) as raw_row_count
+    from source
+    group by stack_id, plugin_id, installed_at, uninstalled_at
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('stack_id') }} as stack_id,
+        {{ clean_text('plugin_id') }} as plugin_id,
+
+        -- timestamps: an empty uninstalled_at means still installed
+        {{ parse_utc_timestamp('installed_at') }} as installed_at,
+        {{ parse_utc_timestamp('uninstalled_at') }} as uninstalled_at,
+        {{ clean_text('uninstalled_at') }} as uninstalled_at_text,
+
+        -- lineage
+        raw_row_count,
+        {{ raw_row_text(['stack_id', 'plugin_id', 'installed_at', 'uninstalled_at']) }} as raw_row
+
+    from collapsed
+
+)
+
+select
+    *,
+    {{ rejection_columns(checks) }}
+from typed

@@ -1,0 +1,55 @@
+{%- set checks = [
+    {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
+    {"when": "signal is null or signal not in ('logs', 'traces', 'profiles')", "reason": "invalid_value", "column": "signal"},
+    {"when": "usage_start is null", "reason": "unparseable_timestamp", "column": "usage_start"},
+    {"when": "ingested_bytes is null", "reason": "missing_or_non_numeric_value", "column": "ingested_bytes"},
+    {"when": "ingested_bytes < 0", "reason": "negative_quantity", "column": "ingested_bytes"},
+] -%}
+
+with
+
+source as (
+
+    select * from {{ grafana_cloud_raw('grafana_cloud_ingestion_usage') }}
+
+),
+
+collapsed as (
+
+    -- exact duplicates collapse into one row that remembers how many there were
+    select
+        stack_id,
+        signal,
+        usage_start,
+        ingested_bytes,
+        count(*) as raw_row_count
+    from source
+    group by stack_id, signal, usage_start, ingested_bytes
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('stack_id') }} as stack_id,
+        lower({{ clean_text('signal') }}) as signal,
+
+        -- timestamps
+        {{ parse_utc_timestamp('usage_start') }} as usage_start,
+
+        -- numerics
+        {{ safe_cast('ingested_bytes', 'bigint') }} as ingested_bytes,
+
+        -- lineage
+        raw_row_count,
+        {{ raw_row_text(['stack_id', 'signal', 'usage_start', 'ingested_bytes']) }} as raw_row
+
+    from collapsed
+
+)
+
+select
+    *,
+    {{ rejection_columns(checks) }}
+from typed

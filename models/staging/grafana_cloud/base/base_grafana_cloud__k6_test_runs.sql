@@ -1,0 +1,63 @@
+{%- set checks = [
+    {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
+    {"when": "test_run_id is null", "reason": "missing_key", "column": "test_run_id"},
+    {"when": "started_at is null", "reason": "unparseable_timestamp", "column": "started_at"},
+    {"when": "ended_at is null", "reason": "unparseable_timestamp", "column": "ended_at"},
+    {"when": "ended_at < started_at", "reason": "reversed_interval", "column": "ended_at"},
+    {"when": "vus is null", "reason": "missing_or_non_numeric_value", "column": "vus"},
+    {"when": "vus < 0", "reason": "negative_quantity", "column": "vus"},
+    {"when": "browser_vus is null", "reason": "missing_or_non_numeric_value", "column": "browser_vus"},
+    {"when": "browser_vus < 0", "reason": "negative_quantity", "column": "browser_vus"},
+] -%}
+
+with
+
+source as (
+
+    select * from {{ grafana_cloud_raw('grafana_cloud_k6_test_runs') }}
+
+),
+
+collapsed as (
+
+    -- exact duplicates collapse into one row that remembers how many there were
+    select
+        stack_id,
+        test_run_id,
+        started_at,
+        ended_at,
+        vus,
+        browser_vus,
+        count(*) as raw_row_count
+    from source
+    group by stack_id, test_run_id, started_at, ended_at, vus, browser_vus
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('stack_id') }} as stack_id,
+        {{ clean_text('test_run_id') }} as test_run_id,
+
+        -- timestamps
+        {{ parse_utc_timestamp('started_at') }} as started_at,
+        {{ parse_utc_timestamp('ended_at') }} as ended_at,
+
+        -- numerics: an empty VU count means none of that kind (a protocol-only or browser-only run)
+        case when vus is null then 0 else {{ safe_cast('vus', 'bigint') }} end as vus,
+        case when browser_vus is null then 0 else {{ safe_cast('browser_vus', 'bigint') }} end as browser_vus,
+
+        -- lineage
+        raw_row_count,
+        {{ raw_row_text(['stack_id', 'test_run_id', 'started_at', 'ended_at', 'vus', 'browser_vus']) }} as raw_row
+
+    from collapsed
+
+)
+
+select
+    *,
+    {{ rejection_columns(checks) }}
+from typed

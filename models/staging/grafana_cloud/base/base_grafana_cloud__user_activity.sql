@@ -1,0 +1,60 @@
+{%- set activity_types = [
+    'login',
+    'irm_alert_group_status_changed', 'irm_oncall_config_changed', 'irm_paged', 'irm_paged_someone',
+    'irm_incident_created', 'irm_incident_declared', 'irm_incident_edited', 'irm_incident_updated',
+    'irm_incident_deleted', 'irm_on_schedule',
+] -%}
+{%- set checks = [
+    {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
+    {"when": "user_id is null", "reason": "missing_key", "column": "user_id"},
+    {"when": "activity_at is null", "reason": "unparseable_timestamp", "column": "activity_at"},
+    {"when": "activity_type is null or activity_type not in ('" ~ activity_types | join("', '") ~ "')", "reason": "invalid_value", "column": "activity_type"},
+] -%}
+
+with
+
+source as (
+
+    select * from {{ grafana_cloud_raw('grafana_cloud_user_activity') }}
+
+),
+
+collapsed as (
+
+    -- exact duplicates collapse into one row that remembers how many there were
+    select
+        stack_id,
+        user_id,
+        activity_at,
+        activity_type,
+        count(*) as raw_row_count
+    from source
+    group by stack_id, user_id, activity_at, activity_type
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('stack_id') }} as stack_id,
+        {{ clean_text('user_id') }} as user_id,
+
+        -- timestamps
+        {{ parse_utc_timestamp('activity_at') }} as activity_at,
+
+        -- attributes
+        lower({{ clean_text('activity_type') }}) as activity_type,
+
+        -- lineage
+        raw_row_count,
+        {{ raw_row_text(['stack_id', 'user_id', 'activity_at', 'activity_type']) }} as raw_row
+
+    from collapsed
+
+)
+
+select
+    *,
+    {{ rejection_columns(checks) }}
+from typed

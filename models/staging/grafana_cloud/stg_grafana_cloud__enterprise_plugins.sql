@@ -1,0 +1,48 @@
+with
+
+installations as (
+
+    select * from {{ ref('base_grafana_cloud__enterprise_plugins') }}
+    where rejection_reason is null
+
+),
+
+resolved as (
+
+    -- Two removal times for the same installation (a conflicting duplicate) resolve to the
+    -- latest, still-installed (empty) winning: the plugin is never assumed gone too early.
+    select
+        stack_id,
+        plugin_id,
+        installed_at,
+        case
+            when count(*) > count(uninstalled_at) then null
+            else max(uninstalled_at)
+        end as uninstalled_at,
+        sum(raw_row_count) as raw_row_count,
+        count(*) as distinct_reading_count
+    from installations
+    group by stack_id, plugin_id, installed_at
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        stack_id,
+        plugin_id,
+
+        -- timestamps: the plugin is installed on [installed_at, uninstalled_at)
+        installed_at,
+        uninstalled_at,
+
+        -- lineage
+        raw_row_count,
+        distinct_reading_count
+
+    from resolved
+
+)
+
+select * from renamed

@@ -1,0 +1,51 @@
+with
+
+runs as (
+
+    select * from {{ ref('base_grafana_cloud__k6_test_runs') }}
+    where rejection_reason is null
+
+),
+
+resolved as (
+
+    -- Two different records of the same run (a conflicting duplicate) resolve to the widest:
+    -- the earliest start, the latest end and the most VUs, so the bill is never lowered.
+    select
+        stack_id,
+        test_run_id,
+        min(started_at) as started_at,
+        max(ended_at) as ended_at,
+        max(vus) as vus,
+        max(browser_vus) as browser_vus,
+        sum(raw_row_count) as raw_row_count,
+        count(*) as distinct_reading_count
+    from runs
+    group by stack_id, test_run_id
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        stack_id,
+        test_run_id,
+
+        -- timestamps
+        started_at,
+        ended_at,
+
+        -- numerics
+        vus,
+        browser_vus,
+
+        -- lineage
+        raw_row_count,
+        distinct_reading_count
+
+    from resolved
+
+)
+
+select * from renamed
