@@ -14,7 +14,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup build bill test test-dbt test-e2e lint clean sample-seeds
+.PHONY: help setup build bill explain test test-dbt test-e2e lint clean sample-seeds
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,13 +30,20 @@ $(VENV)/.requirements.stamp: requirements.txt | $(BIN)/activate
 
 setup: $(VENV)/.requirements.stamp  ## create .venv and install the pinned requirements
 
-build: setup  ## run the pipeline on the sample data (DuckDB file under target/) and print the bill
-	@echo "==> dbt build (sample seeds, DuckDB target)"
-	$(DBT) build
+# RAW_PATH=<folder> builds from an export folder instead of the sample seeds (README: "Load your own export").
+RAW_PATH ?=
+DBT_VARS := $(if $(RAW_PATH),--vars '{grafana_cloud_raw_path: "$(abspath $(RAW_PATH))"}',)
+
+build: setup  ## run the pipeline on the sample data (or RAW_PATH=<export folder>) and print the bill
+	@echo "==> dbt build ($(if $(RAW_PATH),export folder $(RAW_PATH),sample seeds), DuckDB target)"
+	$(DBT) build $(DBT_VARS)
 	@$(MAKE) --no-print-directory bill
 
-bill: setup  ## print the sample month's bill from the last build
-	@$(BIN)/python scripts/print_bill.py
+bill: setup  ## print the latest month's bill from the last build (MONTH=YYYY-MM for another)
+	@$(BIN)/python scripts/print_bill.py $(if $(MONTH),--month $(MONTH),)
+
+explain: setup  ## explain one stack's bill: make explain STACK=<id or slug> [MONTH=YYYY-MM]
+	@$(BIN)/python scripts/explain_stack.py $(STACK) $(if $(MONTH),--month $(MONTH),)
 
 test: setup  ## every test: dbt unit + data tests, pytest end-to-end tests, sqlfluff lint
 	@$(MAKE) --no-print-directory test-dbt

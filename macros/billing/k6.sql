@@ -20,7 +20,6 @@
     (100 VUs x 10 minutes = 16.666667 VUh; organizations are billed on two decimals).
 #}
 {% macro k6_vuh(vus, browser_vus, billed_minutes) -%}
-    {{ grafana_cloud_costs.to_decimal(
-        'round(cast((' ~ vus ~ ' + ' ~ var('grafana_cloud_k6_browser_vu_factor') ~ ' * ' ~ browser_vus ~ ') * ('
-        ~ billed_minutes ~ ') as ' ~ grafana_cloud_costs.type_double() ~ ') / 60, 6)', 6) }}
+    {%- set vu_minutes = '(' ~ vus ~ ' + ' ~ var('grafana_cloud_k6_browser_vu_factor') ~ ' * ' ~ browser_vus ~ ') * (' ~ billed_minutes ~ ')' -%}
+    {{ grafana_cloud_costs.to_decimal('round(' ~ grafana_cloud_costs.to_double(vu_minutes) ~ ' / 60, 6)', 6) }}
 {%- endmacro %}
