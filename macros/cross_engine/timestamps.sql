@@ -75,3 +75,12 @@
 {% macro spark__next_month_start(month_start_date) -%}
     add_months({{ month_start_date }}, 1)
 {%- endmacro %}
+
+
+{# Whole minutes from `start` to `end` (floor), in integer arithmetic. #}
+{% macro minutes_between(start, end) -%}
+    {{ grafana_cloud_costs.floor_divide(
+        '(' ~ grafana_cloud_costs.epoch_microseconds(end) ~ ' - ' ~ grafana_cloud_costs.epoch_microseconds(start) ~ ')',
+        60000000
+    ) }}
+{%- endmacro %}

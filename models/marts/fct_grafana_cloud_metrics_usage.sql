@@ -14,6 +14,8 @@ select
 
     -- facts
     sample_count,
+    expected_sample_count,
+    sample_coverage,
     p95_active_series,
     p95_dpm,
     included_dpm_per_series,

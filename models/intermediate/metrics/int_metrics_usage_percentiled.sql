@@ -1,5 +1,5 @@
--- The month's billing percentiles per stack, and the billable series they imply under the
--- organization's included DPM per series.
+-- The month's billing percentiles per stack, the billable series they imply under the
+-- organization's included DPM per series, and how much of the month the samples cover.
 with
 
 per_minute as (
@@ -31,23 +31,54 @@ percentiled as (
     from per_minute
     group by billing_month, stack_id
 
+),
+
+stack_starts as (
+
+    -- a stack created mid-month is expected to report only from its first sample on
+    select
+        stack_id,
+        min(sampled_minute) as first_sampled_minute
+    from per_minute
+    group by stack_id
+
+),
+
+covered as (
+
+    -- The minutes the month should have had samples for: from the month's start (or the stack's
+    -- first sample) to the month's end (or the as-of time, for a month still open).
+    select
+        percentiled.*,
+        {{ minutes_between(
+            'greatest(cast(percentiled.billing_month as timestamp), stack_starts.first_sampled_minute)',
+            'least(cast(' ~ next_month_start('percentiled.billing_month') ~ ' as timestamp), '
+                ~ grafana_cloud_as_of() ~ ')'
+        ) }} as expected_minutes
+    from percentiled
+    inner join stack_starts
+        on percentiled.stack_id = stack_starts.stack_id
+
 )
 
 select
-    percentiled.billing_month,
+    covered.billing_month,
     stacks.org_slug,
-    percentiled.stack_id,
-    percentiled.sample_count,
-    percentiled.p95_active_series,
-    percentiled.p95_dpm,
+    covered.stack_id,
+    covered.sample_count,
+    cast(greatest(covered.expected_minutes, covered.sample_count) as bigint) as expected_sample_count,
+    {{ to_double('covered.sample_count') }}
+    / greatest(covered.expected_minutes, covered.sample_count) as sample_coverage,
+    covered.p95_active_series,
+    covered.p95_dpm,
     organizations.included_dpm_per_series,
     {{ billable_series(
-        'percentiled.p95_active_series',
-        'percentiled.p95_dpm',
+        'covered.p95_active_series',
+        'covered.p95_dpm',
         'organizations.included_dpm_per_series'
     ) }} as billable_series
-from percentiled
+from covered
 inner join stacks
-    on percentiled.stack_id = stacks.stack_id
+    on covered.stack_id = stacks.stack_id
 inner join organizations
     on stacks.org_slug = organizations.org_slug

@@ -20,7 +20,9 @@ resolved as (
             else max(uninstalled_at)
         end as uninstalled_at,
         sum(raw_row_count) as raw_row_count,
-        count(*) as distinct_reading_count
+        count(*) as base_row_count,
+        count(uninstalled_at) not in (0, count(*))
+        or min(uninstalled_at) < max(uninstalled_at) as has_conflicting_readings
     from installations
     group by stack_id, plugin_id, installed_at
 
@@ -39,7 +41,8 @@ renamed as (
 
         -- lineage
         raw_row_count,
-        distinct_reading_count
+        base_row_count,
+        has_conflicting_readings
 
     from resolved
 

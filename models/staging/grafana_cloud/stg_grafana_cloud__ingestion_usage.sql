@@ -17,7 +17,8 @@ resolved as (
         usage_start,
         max(ingested_bytes) as ingested_bytes,
         sum(raw_row_count) as raw_row_count,
-        count(*) as distinct_reading_count
+        count(*) as base_row_count,
+        min(ingested_bytes) < max(ingested_bytes) as has_conflicting_readings
     from intervals
     group by stack_id, signal, usage_start
 
@@ -38,7 +39,8 @@ renamed as (
 
         -- lineage
         raw_row_count,
-        distinct_reading_count
+        base_row_count,
+        has_conflicting_readings
 
     from resolved
 

@@ -19,7 +19,11 @@ resolved as (
         max(vus) as vus,
         max(browser_vus) as browser_vus,
         sum(raw_row_count) as raw_row_count,
-        count(*) as distinct_reading_count
+        count(*) as base_row_count,
+        min(started_at) < max(started_at)
+        or min(ended_at) < max(ended_at)
+        or min(vus) < max(vus)
+        or min(browser_vus) < max(browser_vus) as has_conflicting_readings
     from runs
     group by stack_id, test_run_id
 
@@ -42,7 +46,8 @@ renamed as (
 
         -- lineage
         raw_row_count,
-        distinct_reading_count
+        base_row_count,
+        has_conflicting_readings
 
     from resolved
 

@@ -18,7 +18,9 @@ resolved as (
         max(active_series) as active_series,
         max(samples_per_second) as samples_per_second,
         sum(raw_row_count) as raw_row_count,
-        count(*) as distinct_reading_count
+        count(*) as base_row_count,
+        min(active_series) < max(active_series)
+        or min(samples_per_second) < max(samples_per_second) as has_conflicting_readings
     from samples
     group by stack_id, sampled_at
 
@@ -39,7 +41,8 @@ renamed as (
 
         -- lineage
         raw_row_count,
-        distinct_reading_count
+        base_row_count,
+        has_conflicting_readings
 
     from resolved
 

@@ -7,6 +7,23 @@ stacks as (
 
 ),
 
+ranked as (
+
+    -- Two different rows for one stack (a conflicting duplicate, e.g. a stack moved between
+    -- organizations) resolve to the last by organization and slug, a documented and repeatable
+    -- rule; has_conflicting_readings reports it so that the export can be fixed.
+    select
+        *,
+        row_number() over (partition by stack_id order by org_slug desc, stack_slug desc) as preference,
+        sum(raw_row_count) over (partition by stack_id) as stack_raw_row_count,
+        count(*) over (partition by stack_id) as stack_base_row_count,
+        min(org_slug) over (partition by stack_id) < max(org_slug) over (partition by stack_id)
+        or min(stack_slug) over (partition by stack_id)
+        < max(stack_slug) over (partition by stack_id) as is_conflicting
+    from stacks
+
+),
+
 renamed as (
 
     select
@@ -15,9 +32,15 @@ renamed as (
         org_slug,
 
         -- attributes
-        stack_slug
+        stack_slug,
 
-    from stacks
+        -- lineage
+        stack_raw_row_count as raw_row_count,
+        stack_base_row_count as base_row_count,
+        coalesce(is_conflicting, false) as has_conflicting_readings
+
+    from ranked
+    where preference = 1
 
 )
 

@@ -4,6 +4,8 @@
     {"when": "installed_at is null", "reason": "unparseable_timestamp", "column": "installed_at"},
     {"when": "uninstalled_at_text is not null and uninstalled_at is null", "reason": "unparseable_timestamp", "column": "uninstalled_at"},
     {"when": "uninstalled_at < installed_at", "reason": "reversed_interval", "column": "uninstalled_at"},
+    {"when": "installed_at > " ~ grafana_cloud_as_of(), "reason": "future_timestamp", "column": "installed_at"},
+    {"when": "not is_known_stack", "reason": "unknown_stack", "column": "stack_id"},
 ] -%}
 
 with
@@ -46,9 +48,29 @@ typed as (
 
     from collapsed
 
+),
+
+known_stacks as (
+
+    -- stacks that are themselves usable (an unknown or rejected stack bills nobody)
+    select distinct stack_id
+    from {{ ref('base_grafana_cloud__stacks') }}
+    where rejection_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        known_stacks.stack_id is not null as is_known_stack
+    from typed
+    left join known_stacks
+        on typed.stack_id = known_stacks.stack_id
+
 )
 
 select
     *,
     {{ rejection_columns(checks) }}
-from typed
+from checked

@@ -4,6 +4,8 @@
     {"when": "usage_start is null", "reason": "unparseable_timestamp", "column": "usage_start"},
     {"when": "ingested_bytes is null", "reason": "missing_or_non_numeric_value", "column": "ingested_bytes"},
     {"when": "ingested_bytes < 0", "reason": "negative_quantity", "column": "ingested_bytes"},
+    {"when": "usage_start > " ~ grafana_cloud_as_of(), "reason": "future_timestamp", "column": "usage_start"},
+    {"when": "not is_known_stack", "reason": "unknown_stack", "column": "stack_id"},
 ] -%}
 
 with
@@ -47,9 +49,29 @@ typed as (
 
     from collapsed
 
+),
+
+known_stacks as (
+
+    -- stacks that are themselves usable (an unknown or rejected stack bills nobody)
+    select distinct stack_id
+    from {{ ref('base_grafana_cloud__stacks') }}
+    where rejection_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        known_stacks.stack_id is not null as is_known_stack
+    from typed
+    left join known_stacks
+        on typed.stack_id = known_stacks.stack_id
+
 )
 
 select
     *,
     {{ rejection_columns(checks) }}
-from typed
+from checked

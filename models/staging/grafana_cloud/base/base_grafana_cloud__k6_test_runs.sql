@@ -8,6 +8,9 @@
     {"when": "vus < 0", "reason": "negative_quantity", "column": "vus"},
     {"when": "browser_vus is null", "reason": "missing_or_non_numeric_value", "column": "browser_vus"},
     {"when": "browser_vus < 0", "reason": "negative_quantity", "column": "browser_vus"},
+    {"when": "started_at > " ~ grafana_cloud_as_of(), "reason": "future_timestamp", "column": "started_at"},
+    {"when": "ended_at > " ~ grafana_cloud_as_of(), "reason": "future_timestamp", "column": "ended_at"},
+    {"when": "not is_known_stack", "reason": "unknown_stack", "column": "stack_id"},
 ] -%}
 
 with
@@ -55,9 +58,29 @@ typed as (
 
     from collapsed
 
+),
+
+known_stacks as (
+
+    -- stacks that are themselves usable (an unknown or rejected stack bills nobody)
+    select distinct stack_id
+    from {{ ref('base_grafana_cloud__stacks') }}
+    where rejection_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        known_stacks.stack_id is not null as is_known_stack
+    from typed
+    left join known_stacks
+        on typed.stack_id = known_stacks.stack_id
+
 )
 
 select
     *,
     {{ rejection_columns(checks) }}
-from typed
+from checked

@@ -5,6 +5,8 @@
     {"when": "active_series < 0", "reason": "negative_quantity", "column": "active_series"},
     {"when": "samples_per_second is null", "reason": "missing_or_non_numeric_value", "column": "samples_per_second"},
     {"when": "samples_per_second < 0", "reason": "negative_quantity", "column": "samples_per_second"},
+    {"when": "sampled_at > " ~ grafana_cloud_as_of(), "reason": "future_timestamp", "column": "sampled_at"},
+    {"when": "not is_known_stack", "reason": "unknown_stack", "column": "stack_id"},
 ] -%}
 
 with
@@ -48,9 +50,29 @@ typed as (
 
     from collapsed
 
+),
+
+known_stacks as (
+
+    -- stacks that are themselves usable (an unknown or rejected stack bills nobody)
+    select distinct stack_id
+    from {{ ref('base_grafana_cloud__stacks') }}
+    where rejection_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        known_stacks.stack_id is not null as is_known_stack
+    from typed
+    left join known_stacks
+        on typed.stack_id = known_stacks.stack_id
+
 )
 
 select
     *,
     {{ rejection_columns(checks) }}
-from typed
+from checked

@@ -1,6 +1,7 @@
 {%- set checks = [
     {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
     {"when": "org_slug is null", "reason": "missing_key", "column": "org_slug"},
+    {"when": "not is_known_organization", "reason": "unknown_organization", "column": "org_slug"},
 ] -%}
 
 with
@@ -40,9 +41,29 @@ typed as (
 
     from collapsed
 
+),
+
+known_organizations as (
+
+    -- organizations that are themselves usable
+    select distinct org_slug
+    from {{ ref('base_grafana_cloud__organizations') }}
+    where rejection_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        known_organizations.org_slug is not null as is_known_organization
+    from typed
+    left join known_organizations
+        on typed.org_slug = known_organizations.org_slug
+
 )
 
 select
     *,
     {{ rejection_columns(checks) }}
-from typed
+from checked

@@ -9,6 +9,8 @@
     {"when": "user_id is null", "reason": "missing_key", "column": "user_id"},
     {"when": "activity_at is null", "reason": "unparseable_timestamp", "column": "activity_at"},
     {"when": "activity_type is null or activity_type not in ('" ~ activity_types | join("', '") ~ "')", "reason": "invalid_value", "column": "activity_type"},
+    {"when": "activity_at > " ~ grafana_cloud_as_of(), "reason": "future_timestamp", "column": "activity_at"},
+    {"when": "not is_known_stack", "reason": "unknown_stack", "column": "stack_id"},
 ] -%}
 
 with
@@ -52,9 +54,29 @@ typed as (
 
     from collapsed
 
+),
+
+known_stacks as (
+
+    -- stacks that are themselves usable (an unknown or rejected stack bills nobody)
+    select distinct stack_id
+    from {{ ref('base_grafana_cloud__stacks') }}
+    where rejection_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        known_stacks.stack_id is not null as is_known_stack
+    from typed
+    left join known_stacks
+        on typed.stack_id = known_stacks.stack_id
+
 )
 
 select
     *,
     {{ rejection_columns(checks) }}
-from typed
+from checked

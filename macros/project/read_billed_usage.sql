@@ -1,0 +1,118 @@
+{#
+    Grafana Cloud API billed-usage responses (GET /api/orgs/<org>/billed-usage?month=M&year=Y),
+    stored exactly as returned, one JSON file per organization and month under
+    <grafana_cloud_billed_usage_path>/<org_slug>/ (the folder names the organization, as the
+    response does not). The body is {"items": [...]} or a bare array of items.
+
+    level='items':  one row per billed dimension of a file
+    level='usages': one row per stack of a dimension (its usages[] array)
+
+    With no file at all, an empty relation with the same columns comes back: reconciliation is
+    optional.
+#}
+{% macro read_billed_usage(level) -%}
+    {{ return(adapter.dispatch('read_billed_usage', 'grafana_cloud_costs')(level)) }}
+{%- endmacro %}
+
+
+{% macro default__read_billed_usage(level) -%}
+    {{ exceptions.raise_compiler_error(
+        "Reading billed-usage JSON is not implemented for the " ~ target.type ~ " adapter."
+    ) }}
+{%- endmacro %}
+
+
+{% macro duckdb__read_billed_usage(level) -%}
+    {%- set root = var('grafana_cloud_billed_usage_path') | string -%}
+    {%- set pattern = root.rstrip('/') ~ '/*/*.json' -%}
+    {%- set file_count = 0 -%}
+    {%- if execute -%}
+        {%- set file_count = run_query(
+            'select count(*) from glob(' ~ grafana_cloud_costs.sql_string(pattern) ~ ')'
+        ).columns[0].values()[0] -%}
+    {%- endif -%}
+    {%- set text = grafana_cloud_costs.type_text() -%}
+    {%- set number = grafana_cloud_costs.type_decimal(6) -%}
+
+    {%- if file_count == 0 %}
+    (
+        select
+            cast(null as {{ text }}) as file_path,
+            cast(null as {{ text }}) as org_slug,
+            cast(null as {{ text }}) as dimension_name,
+            cast(null as {{ text }}) as period_start,
+        {%- if level == 'items' %}
+            cast(null as {{ text }}) as period_end,
+            cast(null as {{ text }}) as unit,
+            cast(null as {{ text }}) as description,
+            cast(null as {{ number }}) as included_usage,
+            cast(null as {{ number }}) as total_usage,
+            cast(null as {{ number }}) as overage,
+            cast(null as {{ number }}) as amount_due,
+            cast(null as {{ number }}) as included_dpm
+        {%- else %}
+            cast(null as {{ text }}) as stack_id,
+            cast(null as {{ text }}) as stack_name,
+            cast(null as {{ number }}) as total_usage
+        {%- endif %}
+        where 1 = 0
+    ) as billed_usage
+    {%- else %}
+    (
+        with files as (
+            select
+                filename as file_path,
+                regexp_extract(filename, '([^/\\]+)[/\\][^/\\]+$', 1) as org_slug,
+                content
+            from read_text({{ grafana_cloud_costs.sql_string(pattern) }})
+        ),
+        items as (
+            select
+                file_path,
+                org_slug,
+                unnest(
+                    case
+                        when json_type(content) = 'ARRAY' then json_extract(content, '$[*]')
+                        else json_extract(content, '$.items[*]')
+                    end
+                ) as item
+            from files
+        )
+        {%- if level == 'items' %}
+        select
+            file_path,
+            org_slug,
+            item ->> 'dimensionName' as dimension_name,
+            item ->> 'periodStart' as period_start,
+            item ->> 'periodEnd' as period_end,
+            item ->> 'unit' as unit,
+            item ->> 'description' as description,
+            cast(try_cast(item ->> 'includedUsage' as double) as {{ number }}) as included_usage,
+            cast(try_cast(item ->> 'totalUsage' as double) as {{ number }}) as total_usage,
+            cast(try_cast(item ->> 'overage' as double) as {{ number }}) as overage,
+            cast(try_cast(item ->> 'amountDue' as double) as {{ number }}) as amount_due,
+            cast(try_cast(item -> 'orgRates' ->> 'includedDPM' as double) as {{ number }}) as included_dpm
+        from items
+        {%- else %}
+        , usages as (
+            select
+                file_path,
+                org_slug,
+                item ->> 'dimensionName' as dimension_name,
+                item ->> 'periodStart' as period_start,
+                unnest(coalesce(json_extract(item, '$.usages[*]'), [])) as stack_usage
+            from items
+        )
+        select
+            file_path,
+            org_slug,
+            dimension_name,
+            period_start,
+            stack_usage ->> 'stackId' as stack_id,
+            stack_usage ->> 'stackName' as stack_name,
+            cast(try_cast(stack_usage ->> 'totalUsage' as double) as {{ number }}) as total_usage
+        from usages
+        {%- endif %}
+    ) as billed_usage
+    {%- endif %}
+{%- endmacro %}
