@@ -10,6 +10,7 @@ checks that an empty table loads with the declared types.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -50,9 +51,13 @@ class BuildResult:
 
 
 class Project:
-    def __init__(self, directory: Path, mode: str = "seeds") -> None:
+    def __init__(self, directory: Path, mode: str = "seeds", keep_sample: bool = False) -> None:
+        """Copy the project into `directory`. mode "seeds": raw tables are seed files;
+        "export": an export folder read through grafana_cloud_raw_path. Raw tables start empty
+        (header only) unless keep_sample keeps the sample month (seeds mode)."""
         if mode not in ("seeds", "export"):
             raise ValueError(mode)
+        directory.mkdir(parents=True, exist_ok=True)
         self.dir = directory
         self.mode = mode
         self.database = directory / "warehouse.duckdb"
@@ -64,9 +69,11 @@ class Project:
             else:
                 shutil.copy2(source, directory / part)
         self.contract = raw_contract()
-        # Start from empty raw tables: header-only seed files (and export files).
-        for table, columns in self.contract.items():
-            self._write_csv(self.dir / "seeds" / "sample" / f"{table}.csv", list(columns), [])
+        # Start from empty raw tables: header-only seed files (and export files), and no invoice.
+        if not keep_sample:
+            for table, columns in self.contract.items():
+                self._write_csv(self.dir / "seeds" / "sample" / f"{table}.csv", list(columns), [])
+            shutil.rmtree(self.dir / "seeds" / "billed_usage", ignore_errors=True)
         if mode == "export":
             self.export_dir.mkdir()
             for table, columns in self.contract.items():
@@ -90,6 +97,13 @@ class Project:
         with duckdb.connect() as con:
             con.execute("set TimeZone = 'UTC'")
             con.execute(f"copy (select {columns} from ({query})) to '{target}' (format parquet)")
+
+    def write_invoice(self, org_slug: str, month: str, body: Any) -> Path:
+        """Write a Cloud API billed-usage response as seeds/billed_usage/<org>/<month>.json."""
+        path = self.dir / "seeds" / "billed_usage" / org_slug / f"{month}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(body, indent=2))
+        return path
 
     def write_price_book(self, rows: Iterable[Mapping[str, Any]]) -> None:
         path = self.dir / "seeds" / "reference" / "grafana_cloud_price_book.csv"
