@@ -10,7 +10,7 @@
     is the var grafana_cloud_billing_quantile (default 0.95).
 #}
 {% macro billing_percentile(expression) -%}
-    {{ grafana_cloud_costs.percentile_linear(expression, var('grafana_cloud_billing_quantile')) }}
+    {{ grafana_cloud_costs.percentile_linear(expression, grafana_cloud_costs.number_var('grafana_cloud_billing_quantile')) }}
 {%- endmacro %}
 
 

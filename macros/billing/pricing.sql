@@ -10,7 +10,7 @@
         decimal scales to the smallest scale (DuckDB turns round(x, 2) into a whole number). -#}
     case {{ usage_unit }}
         {%- for unit, digits in digits_by_unit.items() %}
-        when '{{ unit }}' then {{ grafana_cloud_costs.to_decimal('round(' ~ quantity ~ ', ' ~ digits ~ ')', 6) }}
+        when {{ grafana_cloud_costs.sql_string(unit) }} then {{ grafana_cloud_costs.to_decimal('round(' ~ quantity ~ ', ' ~ (digits | int) ~ ')', 6) }}
         {%- endfor %}
         else {{ grafana_cloud_costs.to_decimal('round(' ~ quantity ~ ', 6)', 6) }}
     end

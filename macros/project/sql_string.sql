@@ -5,3 +5,18 @@
 {% macro sql_string(value) -%}
     {{- return("'" ~ (value | string).replace("'", "''") ~ "'") -}}
 {%- endmacro %}
+
+
+{#
+    A var that must be a number, returned as one (so that it can be written into SQL as is). Any
+    other value stops the build naming the var, instead of being spliced into a query.
+#}
+{% macro number_var(name) -%}
+    {%- set value = var(name) -%}
+    {%- if value is number and value is not boolean -%}
+        {{- return(value) -}}
+    {%- elif value is string and modules.re.fullmatch('-?[0-9]+(\\.[0-9]+)?', value.strip()) -%}
+        {{- return(value.strip()) -}}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error("The var " ~ name ~ " must be a number; got " ~ value ~ ".") }}
+{%- endmacro %}

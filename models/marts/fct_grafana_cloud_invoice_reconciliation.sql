@@ -129,12 +129,12 @@ select
         when not is_recomputed and sku is null then 'unmapped_dimension'
         when not is_recomputed then 'missing_in_recomputation'
         when not is_invoiced then 'missing_in_invoice'
-        when abs(amount_difference_usd) > {{ var('grafana_cloud_reconciliation_tolerance_usd') }}
+        when abs(amount_difference_usd) > {{ number_var('grafana_cloud_reconciliation_tolerance_usd') }}
             then 'amount_mismatch'
         when
-            abs(usage_difference) > {{ var('grafana_cloud_reconciliation_usage_tolerance') }}
+            abs(usage_difference) > {{ number_var('grafana_cloud_reconciliation_usage_tolerance') }}
             * greatest(abs(invoiced_total_usage), 1)
-            or abs(overage_difference) > {{ var('grafana_cloud_reconciliation_usage_tolerance') }}
+            or abs(overage_difference) > {{ number_var('grafana_cloud_reconciliation_usage_tolerance') }}
             * greatest(abs(invoiced_overage), 1)
             then 'usage_mismatch'
         else 'matched'

@@ -101,7 +101,7 @@ select
         when not is_invoiced then 'missing_in_invoice'
         when
             abs(recomputed_usage_quantity - invoiced_total_usage)
-            > {{ var('grafana_cloud_reconciliation_usage_tolerance') }} * greatest(abs(invoiced_total_usage), 1)
+            > {{ number_var('grafana_cloud_reconciliation_usage_tolerance') }} * greatest(abs(invoiced_total_usage), 1)
             then 'usage_mismatch'
         else 'matched'
     end as status
