@@ -9,11 +9,48 @@
       the build with a message naming what is missing and where it was looked for.
 #}
 {% macro grafana_cloud_raw(table_name) -%}
+    {%- if not grafana_cloud_costs.grafana_cloud_product_enabled(table_name) -%}
+        {{- return(grafana_cloud_costs.grafana_cloud_empty_raw(table_name)) -}}
+    {%- endif -%}
     {%- set raw_path = var('grafana_cloud_raw_path', '') -%}
     {%- if not raw_path -%}
         {{- return(ref(table_name)) -}}
     {%- endif -%}
     {{- return(adapter.dispatch('read_raw_export', 'grafana_cloud_costs')(raw_path, table_name)) -}}
+{%- endmacro %}
+
+
+{#
+    Feature flags, one per optional product: a product switched off (e.g. --vars
+    '{grafana_cloud_using_k6: false}') is read as an empty table, and its raw table may be absent
+    from the export folder. Organizations and stacks are always needed.
+#}
+{% macro grafana_cloud_product_enabled(table_name) -%}
+    {%- set flags = {
+        'grafana_cloud_metrics_usage': 'grafana_cloud_using_metrics',
+        'grafana_cloud_ingestion_usage': 'grafana_cloud_using_ingestion',
+        'grafana_cloud_user_activity': 'grafana_cloud_using_user_activity',
+        'grafana_cloud_enterprise_plugins': 'grafana_cloud_using_enterprise_plugins',
+        'grafana_cloud_k6_test_runs': 'grafana_cloud_using_k6',
+    } -%}
+    {%- if table_name not in flags -%}
+        {{- return(true) -}}
+    {%- endif -%}
+    {%- set enabled = var(flags[table_name], true) -%}
+    {{- return(enabled not in [false, 'false', 'False', 0, '0']) -}}
+{%- endmacro %}
+
+
+{# An empty relation with a raw table's contract columns and types. #}
+{% macro grafana_cloud_empty_raw(table_name) -%}
+    {%- if not execute -%}
+        {{- return('(select 1 as parsing) as raw_export') -}}
+    {%- endif -%}
+    {%- set columns = [] -%}
+    {%- for column, data_type in grafana_cloud_costs.grafana_cloud_raw_columns(table_name).items() -%}
+        {%- do columns.append('cast(null as ' ~ data_type ~ ') as ' ~ column) -%}
+    {%- endfor -%}
+    {{- return('(select ' ~ columns | join(', ') ~ ' where 1 = 0) as raw_export') -}}
 {%- endmacro %}
 
 

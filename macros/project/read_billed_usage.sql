@@ -1,8 +1,8 @@
 {#
     Grafana Cloud API billed-usage responses (GET /api/orgs/<org>/billed-usage?month=M&year=Y),
     stored exactly as returned, one JSON file per organization and month under
-    <grafana_cloud_billed_usage_path>/<org_slug>/ (the folder names the organization, as the
-    response does not). The body is {"items": [...]} or a bare array of items.
+    <folder>/<org_slug>/ (the folder names the organization, as the response does not). The body
+    is {"items": [...]} or a bare array of items.
 
     level='items':  one row per billed dimension of a file
     level='usages': one row per stack of a dimension (its usages[] array)
@@ -23,7 +23,7 @@
 
 
 {% macro duckdb__read_billed_usage(level) -%}
-    {%- set root = var('grafana_cloud_billed_usage_path') | string -%}
+    {%- set root = grafana_cloud_costs.grafana_cloud_billed_usage_path() -%}
     {%- set pattern = root.rstrip('/') ~ '/*/*.json' -%}
     {%- set file_count = 0 -%}
     {%- if execute -%}
@@ -115,4 +115,101 @@
         {%- endif %}
     ) as billed_usage
     {%- endif %}
+{%- endmacro %}
+
+
+{#
+    Where the billed-usage files are: the var grafana_cloud_billed_usage_path, or by default the
+    folder billed_usage/ beside the raw data: <grafana_cloud_raw_path>/billed_usage for an export
+    folder, seeds/billed_usage for the sample seeds (so the sample invoice never meets real data).
+#}
+{% macro grafana_cloud_billed_usage_path() -%}
+    {%- set configured = var('grafana_cloud_billed_usage_path', '') | string -%}
+    {%- if configured -%}
+        {{- return(configured) -}}
+    {%- endif -%}
+    {%- set raw_path = var('grafana_cloud_raw_path', '') | string -%}
+    {{- return(raw_path.rstrip('/') ~ '/billed_usage' if raw_path else 'seeds/billed_usage') -}}
+{%- endmacro %}
+
+
+{#
+    Spark: the files are listed by an external binaryFile table over the folder (a missing folder
+    reads as no file, as DuckDB's glob does), kept to <folder>/<org_slug>/<file>.json like
+    DuckDB's '*/*.json', and each body is parsed with from_json / get_json_object. Numbers are
+    read as text and cast like DuckDB's ->> and try_cast.
+#}
+{% macro spark__read_billed_usage(level) -%}
+    {%- set root = var('grafana_cloud_billed_usage_path') | string -%}
+    {%- set number = grafana_cloud_costs.type_decimal(6) -%}
+    {%- set files = api.Relation.create(schema=this.schema, identifier=this.identifier ~ '__files') -%}
+    {%- set location = '' -%}
+    {%- if execute -%}
+        {%- set files = grafana_cloud_costs.spark_external_file_table(
+            this.identifier ~ '__files',
+            grafana_cloud_costs.spark_absolute_path(root),
+            'binaryFile',
+            {'pathGlobFilter': '*.json', 'recursiveFileLookup': 'true'}
+        ) -%}
+        {%- set location = grafana_cloud_costs.spark_table_location(files).rstrip('/') -%}
+    {%- endif %}
+    (
+        with files as (
+            select
+                regexp_replace(path, '^file:', '') as file_path,
+                regexp_extract(path, '([^/]+)/[^/]+$', 1) as org_slug,
+                cast(decode(content, 'UTF-8') as string) as content
+            from {{ files }}
+            where regexp_extract(path, '^(.*)/[^/]+/[^/]+$', 1) = {{ grafana_cloud_costs.sql_string(location) }}
+        ),
+        items as (
+            select
+                file_path,
+                org_slug,
+                explode(
+                    case
+                        when content rlike '^\\s*\\[' then from_json(content, 'array<string>')
+                        else from_json(content, 'struct<items:array<string>>').items
+                    end
+                ) as item
+            from files
+        )
+        {%- if level == 'items' %}
+        select
+            file_path,
+            org_slug,
+            get_json_object(item, '$.dimensionName') as dimension_name,
+            get_json_object(item, '$.periodStart') as period_start,
+            get_json_object(item, '$.periodEnd') as period_end,
+            get_json_object(item, '$.unit') as unit,
+            get_json_object(item, '$.description') as description,
+            cast(try_cast(get_json_object(item, '$.includedUsage') as double) as {{ number }}) as included_usage,
+            cast(try_cast(get_json_object(item, '$.totalUsage') as double) as {{ number }}) as total_usage,
+            cast(try_cast(get_json_object(item, '$.overage') as double) as {{ number }}) as overage,
+            cast(try_cast(get_json_object(item, '$.amountDue') as double) as {{ number }}) as amount_due,
+            cast(try_cast(get_json_object(item, '$.orgRates.includedDPM') as double) as {{ number }}) as included_dpm
+        from items
+        {%- else %}
+        , usages as (
+            select
+                file_path,
+                org_slug,
+                get_json_object(item, '$.dimensionName') as dimension_name,
+                get_json_object(item, '$.periodStart') as period_start,
+                explode(
+                    coalesce(from_json(get_json_object(item, '$.usages'), 'array<string>'), cast(array() as array<string>))
+                ) as stack_usage
+            from items
+        )
+        select
+            file_path,
+            org_slug,
+            dimension_name,
+            period_start,
+            get_json_object(stack_usage, '$.stackId') as stack_id,
+            get_json_object(stack_usage, '$.stackName') as stack_name,
+            cast(try_cast(get_json_object(stack_usage, '$.totalUsage') as double) as {{ number }}) as total_usage
+        from usages
+        {%- endif %}
+    ) as billed_usage
 {%- endmacro %}

@@ -1,9 +1,23 @@
 {#
-    A value (a path, a slug) as a SQL string literal: single quotes are doubled, so a var with a
-    quote or a space stays one literal and can never end the string and inject SQL.
+    A value (a path, a slug) as a SQL string literal: single quotes are doubled (escaped with a
+    backslash on Spark), so a var with a quote or a space stays one literal and can never end the
+    string and inject SQL.
 #}
 {% macro sql_string(value) -%}
+    {{- return(adapter.dispatch('sql_string', 'grafana_cloud_costs')(value)) -}}
+{%- endmacro %}
+
+{% macro default__sql_string(value) -%}
     {{- return("'" ~ (value | string).replace("'", "''") ~ "'") -}}
+{%- endmacro %}
+
+{#
+    Spark: a backslash escapes the next character inside a literal, and two adjacent literals are
+    concatenated ('o''brien' would silently read "obrien"), so backslashes and quotes are escaped
+    with a backslash instead of doubled.
+#}
+{% macro spark__sql_string(value) -%}
+    {{- return("'" ~ (value | string).replace('\\', '\\\\').replace("'", "\\'") ~ "'") -}}
 {%- endmacro %}
 
 

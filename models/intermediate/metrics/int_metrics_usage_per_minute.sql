@@ -1,3 +1,13 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=grafana_cloud_incremental_strategy(),
+        unique_key='sampled_day',
+        partition_by=grafana_cloud_partition_by(['sampled_day']),
+        on_schema_change='fail',
+    )
+}}
+
 -- One reading per stack and minute: Grafana bills on a per-minute grid, and when several samples
 -- fall in the same minute the latest one counts.
 with
@@ -5,6 +15,10 @@ with
 samples as (
 
     select * from {{ ref('stg_grafana_cloud__metrics_usage') }}
+    {% if is_incremental() -%}
+    -- only the days since the latest loaded day, minus the look-back
+    where sampled_day >= {{ incremental_start_day('sampled_day') }}
+    {%- endif %}
 
 ),
 
@@ -24,6 +38,7 @@ per_minute as (
 select
     stack_id,
     sampled_minute,
+    cast(sampled_minute as date) as sampled_day,
     {{ month_start('sampled_minute') }} as billing_month,
     active_series,
     dpm,

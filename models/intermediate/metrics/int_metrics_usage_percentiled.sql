@@ -1,10 +1,35 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=grafana_cloud_incremental_strategy(),
+        unique_key='billing_month',
+        partition_by=grafana_cloud_partition_by(['billing_month']),
+        on_schema_change='fail',
+    )
+}}
+
 -- The month's billing percentiles per stack, the billable series they imply under the
 -- organization's included DPM per series, and how much of the month the samples cover.
+-- Incremental runs recompute the months that the reprocessed days fall in, whole.
 with
+
+all_minutes as (
+
+    select * from {{ ref('int_metrics_usage_per_minute') }}
+
+),
 
 per_minute as (
 
-    select * from {{ ref('int_metrics_usage_per_minute') }}
+    select * from all_minutes
+    {% if is_incremental() -%}
+    -- the months of the days the per-minute model reprocessed: from the last day this model saw,
+    -- minus the same look-back
+    where billing_month >= (
+        select {{ month_start(days_before('max(last_sampled_day)', number_var('grafana_cloud_incremental_lookback_days'))) }}
+        from {{ this }}
+    )
+    {%- endif %}
 
 ),
 
@@ -26,6 +51,7 @@ percentiled as (
         billing_month,
         stack_id,
         count(*) as sample_count,
+        max(sampled_day) as last_sampled_day,
         {{ billing_percentile('active_series') }} as p95_active_series,
         {{ billing_percentile('dpm') }} as p95_dpm
     from per_minute
@@ -39,7 +65,7 @@ stack_starts as (
     select
         stack_id,
         min(sampled_minute) as first_sampled_minute
-    from per_minute
+    from all_minutes
     group by stack_id
 
 ),
@@ -72,6 +98,7 @@ select
     covered.p95_active_series,
     covered.p95_dpm,
     organizations.included_dpm_per_series,
+    covered.last_sampled_day,
     {{ billable_series(
         'covered.p95_active_series',
         'covered.p95_dpm',

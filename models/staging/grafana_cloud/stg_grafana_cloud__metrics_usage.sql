@@ -1,9 +1,24 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=grafana_cloud_incremental_strategy(),
+        unique_key='sampled_day',
+        partition_by=grafana_cloud_partition_by(['sampled_day']),
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 samples as (
 
     select * from {{ ref('base_grafana_cloud__metrics_usage') }}
-    where rejection_reason is null
+    where
+        rejection_reason is null
+        {% if is_incremental() -%}
+        -- only the days since the latest loaded day, minus the look-back
+        and sampled_at >= cast({{ incremental_start_day('sampled_day') }} as timestamp)
+        {%- endif %}
 
 ),
 
@@ -34,6 +49,7 @@ renamed as (
 
         -- timestamps
         sampled_at,
+        cast(sampled_at as date) as sampled_day,
 
         -- numerics
         active_series,

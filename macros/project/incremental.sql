@@ -1,0 +1,54 @@
+{#
+    Incremental loads by day. The metrics models that touch every sample (staging and the
+    per-minute model) are incremental: a run reprocesses the days from the latest loaded day minus
+    grafana_cloud_incremental_lookback_days (late or re-delivered data) and replaces those days;
+    the month-level percentiles are recomputed for the months those days fall in.
+
+    The strategy is chosen per engine through config, not by copying models: DuckDB replaces the
+    days with delete+insert on the day key; Spark overwrites the day partitions (insert_overwrite).
+#}
+{% macro grafana_cloud_incremental_strategy() -%}
+    {{ return(adapter.dispatch('grafana_cloud_incremental_strategy', 'grafana_cloud_costs')()) }}
+{%- endmacro %}
+
+{% macro default__grafana_cloud_incremental_strategy() -%}
+    {{ return('delete+insert') }}
+{%- endmacro %}
+
+{% macro spark__grafana_cloud_incremental_strategy() -%}
+    {{ return('insert_overwrite') }}
+{%- endmacro %}
+
+
+{# The first day an incremental run reprocesses: the latest loaded day minus the look-back. #}
+{% macro incremental_start_day(day_column) -%}
+    (select {{ grafana_cloud_costs.days_before('max(' ~ day_column ~ ')', grafana_cloud_costs.number_var('grafana_cloud_incremental_lookback_days')) }} from {{ this }})
+{%- endmacro %}
+
+
+{# A date `days` days before a date expression. #}
+{% macro days_before(date_expression, days) -%}
+    {{ return(adapter.dispatch('days_before', 'grafana_cloud_costs')(date_expression, days)) }}
+{%- endmacro %}
+
+{% macro default__days_before(date_expression, days) -%}
+    cast({{ date_expression }} - interval '{{ days | int }} days' as date)
+{%- endmacro %}
+
+{% macro spark__days_before(date_expression, days) -%}
+    date_sub({{ date_expression }}, {{ days | int }})
+{%- endmacro %}
+
+
+{# The partition columns of an incremental model where the engine partitions tables (Spark). #}
+{% macro grafana_cloud_partition_by(columns) -%}
+    {{ return(adapter.dispatch('grafana_cloud_partition_by', 'grafana_cloud_costs')(columns)) }}
+{%- endmacro %}
+
+{% macro default__grafana_cloud_partition_by(columns) -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro spark__grafana_cloud_partition_by(columns) -%}
+    {{ return(columns) }}
+{%- endmacro %}
