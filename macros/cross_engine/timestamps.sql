@@ -13,14 +13,40 @@
 
 {#
     DuckDB: a cast to TIMESTAMP silently ignores an offset, so text that carries a zone goes
-    through TIMESTAMPTZ and back to UTC; text without one is already UTC. A value that already
-    is a TIMESTAMP (a typed Parquet column) takes the first branch unchanged.
+    through TIMESTAMPTZ and back to UTC; text without one is already UTC. Fast paths, because the
+    parse runs on every raw sample: a value that already is a timestamp (a typed Parquet column;
+    typeof() is folded into a constant) is only cast, and the contract's plain
+    "YYYY-MM-DD HH:MM:SS" (19 characters, ':' at 17) skips the regular expression.
 #}
 {% macro duckdb__parse_utc_timestamp(expression) -%}
+    {%- set text = 'cast(' ~ expression ~ ' as varchar)' -%}
     case
-        when regexp_matches(cast({{ expression }} as varchar), '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
-            then timezone('UTC', try_cast(cast({{ expression }} as varchar) as timestamptz))
-        else try_cast(cast({{ expression }} as varchar) as timestamp)
+        when typeof({{ expression }}) = 'TIMESTAMP WITH TIME ZONE'
+            then timezone('UTC', try_cast({{ expression }} as timestamptz))
+        when typeof({{ expression }}) like 'TIMESTAMP%' or typeof({{ expression }}) = 'DATE'
+            then try_cast({{ expression }} as timestamp)
+        when length({{ text }}) = 19 and substr({{ text }}, 17, 1) = ':'
+            then try_cast({{ text }} as timestamp)
+        when regexp_matches({{ text }}, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            then timezone('UTC', try_cast({{ text }} as timestamptz))
+        else try_cast({{ text }} as timestamp)
+    end
+{%- endmacro %}
+
+
+{#
+    Spark: a cast to TIMESTAMP already converts an offset or Z to the session zone (UTC, set in
+    the profile), and reads text without one as UTC, like DuckDB. But Spark's cast is more
+    lenient than DuckDB's ("2024", "2024-09", "2024-09-01 1:2:3" and the special words "now" or
+    "yesterday" parse), so only the contract's shapes reach it: date, optional T or space and
+    time with optional fraction, optional Z or offset; anything else is null (quarantined).
+    try_cast: Spark 4 runs in ANSI mode by default, where a bad cast raises. A typed timestamp
+    (Parquet) is rendered as "YYYY-MM-DD HH:MM:SS[.f]" by the inner cast and parsed back as is.
+#}
+{% macro spark__parse_utc_timestamp(expression) -%}
+    case
+        when cast({{ expression }} as string) rlike '^ *[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)? *$'
+            then try_cast(cast({{ expression }} as string) as timestamp)
     end
 {%- endmacro %}
 
