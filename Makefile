@@ -67,3 +67,31 @@ sample-seeds: setup  ## regenerate seeds/sample from scripts/generate_sample_see
 
 clean:  ## remove build output (keeps .venv)
 	rm -rf target logs .pytest_cache
+
+# -- synthetic data and benchmark (scripts/generate_data.py, bench/; not part of `make test`) -----
+
+.PHONY: data bench
+
+data: STACKS ?= 20
+data: MONTHS ?= 1
+data: OUT ?= target/data
+data: SEED ?= 42
+data: START ?= 2024-09
+data: FORMAT ?= parquet
+data: setup  ## synthetic export: make data STACKS=20 MONTHS=1 OUT=target/data [SEED START FORMAT DAYS_FROM DAYS_TO TABLES]
+	$(BIN)/python scripts/generate_data.py --stacks $(STACKS) --months $(MONTHS) --out $(OUT) \
+		--seed $(SEED) --start $(START) --format $(FORMAT) \
+		$(if $(DAYS_FROM),--days-from $(DAYS_FROM)) $(if $(DAYS_TO),--days-to $(DAYS_TO)) $(if $(TABLES),--tables $(TABLES))
+
+$(VENV)/.bench-requirements.stamp: requirements-bench.txt $(VENV)/.requirements.stamp
+	@echo "==> installing pinned benchmark requirements into $(VENV)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@touch $@
+
+bench: STACKS ?= 1000
+bench: MONTHS ?= 1
+bench: REPEAT ?= 3
+bench: $(VENV)/.bench-requirements.stamp  ## dbt vs a one-query DuckDB floor vs pandas: make bench [STACKS=1000 MONTHS=1 REPEAT=3 VARIANTS PANDAS REF]
+	$(BIN)/python bench/run.py --stacks $(STACKS) --months $(MONTHS) --repeat $(REPEAT) \
+		$(if $(SEED),--seed $(SEED)) $(if $(VARIANTS),--variants $(VARIANTS)) \
+		$(if $(PANDAS),--pandas $(PANDAS)) $(if $(REF),--ref $(REF))
