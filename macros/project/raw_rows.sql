@@ -37,3 +37,31 @@
     nullif(trim(cast({{ expression }} as {{ grafana_cloud_costs.type_text() }})), '')
 {%- endmacro %}
 
+
+
+{#
+    The CTEs that mark each typed row whose stack is not a usable row of grafana_cloud_stacks
+    (missing, or itself rejected): known_stacks, and `checked` = the typed rows plus
+    is_known_stack. A base model of a usage table then selects its checks from `checked`.
+#}
+{% macro known_stack_ctes(typed_relation) -%}
+known_stacks as (
+
+    -- stacks that are themselves usable (an unknown or rejected stack bills nobody)
+    select distinct stack_id
+    from {{ ref('base_grafana_cloud__stacks') }}
+    where rejection_reason is null
+
+),
+
+checked as (
+
+    select
+        {{ typed_relation }}.*,
+        known_stacks.stack_id is not null as is_known_stack
+    from {{ typed_relation }}
+    left join known_stacks
+        on {{ typed_relation }}.stack_id = known_stacks.stack_id
+
+)
+{%- endmacro %}

@@ -16,7 +16,7 @@ select
     count(distinct billing_month) as active_month_count,
     count(distinct org_slug) as org_count,
     count(distinct stack_id) as stack_count,
-    {{ dbt.listagg('distinct stack_id', "', '", 'order by stack_id') }} as stack_ids,
+    {{ distinct_sorted_list('stack_id', "', '") }} as stack_ids,
     max(case when has_login then 1 else 0 end) = 1 as is_grafana_user,
     max(case when has_irm_activity then 1 else 0 end) = 1 as is_irm_user,
     min(first_activity_at) as first_activity_at,

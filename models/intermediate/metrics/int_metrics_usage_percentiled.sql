@@ -21,15 +21,16 @@ all_minutes as (
 
 per_minute as (
 
+    -- an incremental run recomputes the months of the days the per-minute model reprocessed:
+    -- from the last day this model saw, minus the same look-back
+    {%- set lookback_days = number_var('grafana_cloud_incremental_lookback_days') %}
     select * from all_minutes
-    {% if is_incremental() -%}
-    -- the months of the days the per-minute model reprocessed: from the last day this model saw,
-    -- minus the same look-back
-    where billing_month >= (
-        select {{ month_start(days_before('max(last_sampled_day)', number_var('grafana_cloud_incremental_lookback_days'))) }}
-        from {{ this }}
-    )
-    {%- endif %}
+    {% if is_incremental() %}
+        where billing_month >= (
+            select {{ month_start(days_before('max(last_sampled_day)', lookback_days)) }}
+            from {{ this }}
+        )
+    {% endif %}
 
 ),
 

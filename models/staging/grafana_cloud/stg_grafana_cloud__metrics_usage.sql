@@ -12,13 +12,13 @@ with
 
 samples as (
 
+    -- an incremental run reads only the days since the latest loaded day, minus the look-back
     select * from {{ ref('base_grafana_cloud__metrics_usage') }}
     where
         rejection_reason is null
-        {% if is_incremental() -%}
-        -- only the days since the latest loaded day, minus the look-back
-        and sampled_at >= cast({{ incremental_start_day('sampled_day') }} as timestamp)
-        {%- endif %}
+        {% if is_incremental() %}
+            and sampled_at >= cast({{ incremental_start_day('sampled_day') }} as timestamp)
+        {% endif %}
 
 ),
 

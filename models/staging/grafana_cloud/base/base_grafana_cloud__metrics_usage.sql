@@ -52,25 +52,7 @@ typed as (
 
 ),
 
-known_stacks as (
-
-    -- stacks that are themselves usable (an unknown or rejected stack bills nobody)
-    select distinct stack_id
-    from {{ ref('base_grafana_cloud__stacks') }}
-    where rejection_reason is null
-
-),
-
-checked as (
-
-    select
-        typed.*,
-        known_stacks.stack_id is not null as is_known_stack
-    from typed
-    left join known_stacks
-        on typed.stack_id = known_stacks.stack_id
-
-)
+{{ known_stack_ctes('typed') }}
 
 select
     *,
