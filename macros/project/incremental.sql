@@ -20,9 +20,21 @@
 {%- endmacro %}
 
 
-{# The first day an incremental run reprocesses: the latest loaded day minus the look-back. #}
-{% macro incremental_start_day(day_column) -%}
-    (select {{ grafana_cloud_costs.days_before('max(' ~ day_column ~ ')', grafana_cloud_costs.number_var('grafana_cloud_incremental_lookback_days')) }} from {{ this }})
+{#
+    The filter of an incremental run: `column` at or after the first day to reprocess, i.e. the
+    latest `watermark_day` of this model minus the look-back (or the first day of that day's
+    month, with as_month). Outside an incremental run it is `true`: everything is read.
+#}
+{% macro incremental_since(column, watermark_day, as_month=false) -%}
+    {%- if not is_incremental() -%}
+        true
+    {%- else -%}
+        {%- set start_day = grafana_cloud_costs.days_before(
+            'max(' ~ watermark_day ~ ')', grafana_cloud_costs.number_var('grafana_cloud_incremental_lookback_days')
+        ) -%}
+        {%- set start = grafana_cloud_costs.month_start(start_day) if as_month else start_day -%}
+        {{ column }} >= (select cast({{ start }} as {{ 'date' if column.endswith('_day') or column.endswith('_month') else 'timestamp' }}) from {{ this }})
+    {%- endif -%}
 {%- endmacro %}
 
 

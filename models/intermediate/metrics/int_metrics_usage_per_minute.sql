@@ -16,9 +16,7 @@ samples as (
 
     -- an incremental run reads only the days since the latest loaded day, minus the look-back
     select * from {{ ref('stg_grafana_cloud__metrics_usage') }}
-    {% if is_incremental() %}
-        where sampled_day >= {{ incremental_start_day('sampled_day') }}
-    {% endif %}
+    where {{ incremental_since('sampled_day', 'sampled_day') }}
 
 ),
 

@@ -23,14 +23,8 @@ per_minute as (
 
     -- an incremental run recomputes the months of the days the per-minute model reprocessed:
     -- from the last day this model saw, minus the same look-back
-    {%- set lookback_days = number_var('grafana_cloud_incremental_lookback_days') %}
     select * from all_minutes
-    {% if is_incremental() %}
-        where billing_month >= (
-            select {{ month_start(days_before('max(last_sampled_day)', lookback_days)) }}
-            from {{ this }}
-        )
-    {% endif %}
+    where {{ incremental_since('billing_month', 'last_sampled_day', as_month=true) }}
 
 ),
 

@@ -16,9 +16,7 @@ samples as (
     select * from {{ ref('base_grafana_cloud__metrics_usage') }}
     where
         rejection_reason is null
-        {% if is_incremental() %}
-            and sampled_at >= cast({{ incremental_start_day('sampled_day') }} as timestamp)
-        {% endif %}
+        and {{ incremental_since('sampled_at', 'sampled_day') }}
 
 ),
 
