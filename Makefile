@@ -91,7 +91,7 @@ $(VENV)/.bench-requirements.stamp: requirements-bench.txt $(VENV)/.requirements.
 bench: STACKS ?= 1000
 bench: MONTHS ?= 1
 bench: REPEAT ?= 3
-bench: $(VENV)/.bench-requirements.stamp  ## dbt vs a one-query DuckDB floor vs pandas: make bench [STACKS=1000 MONTHS=1 REPEAT=3 VARIANTS PANDAS REF]
+bench: $(VENV)/.bench-requirements.stamp  ## dbt vs a one-query DuckDB floor vs pandas: make bench [STACKS=1000 MONTHS=1 REPEAT=3 VARIANTS PANDAS REF MEMORY_LIMIT]
 	$(BIN)/python bench/run.py --stacks $(STACKS) --months $(MONTHS) --repeat $(REPEAT) \
 		$(if $(SEED),--seed $(SEED)) $(if $(VARIANTS),--variants $(VARIANTS)) \
-		$(if $(PANDAS),--pandas $(PANDAS)) $(if $(REF),--ref $(REF))
+		$(if $(PANDAS),--pandas $(PANDAS)) $(if $(REF),--ref $(REF)) $(if $(MEMORY_LIMIT),--memory-limit $(MEMORY_LIMIT))
