@@ -31,3 +31,20 @@
 {% macro postgres__value_at_latest(expression, order_by) -%}
     (array_agg({{ expression }} order by {{ order_by }} desc))[1]
 {%- endmacro %}
+
+
+{#
+    The distinct values of a text column in a group, sorted and joined with `delimiter` (a SQL
+    string literal). dbt's listagg ignores the order on Spark, so Spark sorts the set itself.
+#}
+{% macro distinct_sorted_list(expression, delimiter) -%}
+    {{ return(adapter.dispatch('distinct_sorted_list', 'grafana_cloud_costs')(expression, delimiter)) }}
+{%- endmacro %}
+
+{% macro default__distinct_sorted_list(expression, delimiter) -%}
+    {{ dbt.listagg('distinct ' ~ expression, delimiter, 'order by ' ~ expression) }}
+{%- endmacro %}
+
+{% macro spark__distinct_sorted_list(expression, delimiter) -%}
+    array_join(array_sort(collect_set({{ expression }})), {{ delimiter }})
+{%- endmacro %}
