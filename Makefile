@@ -14,7 +14,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup build bill explain test test-dbt test-e2e lint clean sample-seeds
+.PHONY: help setup build bill explain test test-dbt test-e2e lint clean sample-seeds setup-spark build-spark test-spark
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,11 +62,31 @@ lint: setup  ## sqlfluff lint (dbt templater, DuckDB target)
 	@echo "==> sqlfluff lint"
 	$(BIN)/sqlfluff lint models macros tests
 
+# -- Apache Spark (dbt-spark with a local PySpark session; not part of `make build` or `make test`) --
+
+SPARK_ENV := SPARK_LOCAL_IP=$${SPARK_LOCAL_IP:-127.0.0.1}
+
+$(VENV)/.spark-requirements.stamp: requirements-spark.txt $(VENV)/.requirements.stamp
+	@command -v java >/dev/null || { echo "Spark needs Java 17 or 21 on the PATH (e.g. apt-get install openjdk-17-jre-headless)"; exit 1; }
+	@echo "==> installing pinned Spark requirements into $(VENV) (dbt-spark, PySpark)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.txt -r requirements-spark.txt
+	@touch $@
+
+setup-spark: $(VENV)/.spark-requirements.stamp  ## install dbt-spark and PySpark (exact pins in requirements-spark.txt; needs Java 17)
+
+build-spark: setup-spark  ## the pipeline on the sample data (or RAW_PATH=<export folder>) on a local Spark (target-spark/)
+	@echo "==> dbt build ($(if $(RAW_PATH),export folder $(RAW_PATH),sample seeds), Spark target)"
+	$(SPARK_ENV) $(DBT) build --target spark --target-path target-spark $(DBT_VARS)
+
+test-spark: setup-spark  ## build on DuckDB and on Spark (sample + e2e scenarios), compare every mart row by row
+	@echo "==> DuckDB vs Spark: pytest tests/spark (a few minutes per scenario)"
+	$(SPARK_ENV) $(BIN)/python -m pytest tests/spark -v -s -p no:cacheprovider
+
 sample-seeds: setup  ## regenerate seeds/sample from scripts/generate_sample_seeds.py
 	$(BIN)/python scripts/generate_sample_seeds.py
 
 clean:  ## remove build output (keeps .venv)
-	rm -rf target logs .pytest_cache
+	rm -rf target target-spark logs .pytest_cache
 
 # -- synthetic data and benchmark (scripts/generate_data.py, bench/; not part of `make test`) -----
 

@@ -140,7 +140,7 @@
     read as text and cast like DuckDB's ->> and try_cast.
 #}
 {% macro spark__read_billed_usage(level) -%}
-    {%- set root = var('grafana_cloud_billed_usage_path') | string -%}
+    {%- set root = grafana_cloud_costs.grafana_cloud_billed_usage_path() -%}
     {%- set number = grafana_cloud_costs.type_decimal(6) -%}
     {%- set files = api.Relation.create(schema=this.schema, identifier=this.identifier ~ '__files') -%}
     {%- set location = '' -%}

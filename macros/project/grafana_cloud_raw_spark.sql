@@ -1,0 +1,93 @@
+{#
+    Spark's reader for an export folder (grafana_cloud_raw_path), the sibling of
+    duckdb__read_raw_export in grafana_cloud_raw.sql: the same candidates in the same order
+    (<path>/<table>.parquet, <path>/<table>.csv, then a folder <path>/<table>/ of Parquet or of CSV
+    files, searched recursively), the same messages for a missing table or column.
+
+    Spark cannot pass reader options to an inline `parquet.`path`` query, so the export is read
+    through external tables (re)created at run time in the model's schema:
+    <model>__<table>__listing (binaryFile, file names only) finds the candidate, and
+    <model>__<table> reads it: Parquet with mergeSchema (DuckDB's union_by_name), CSV with a
+    header and every column as text (DuckDB's all_varchar). The files are never copied.
+    Spark reads a CSV folder by the header of its files: they must share one column order.
+#}
+{% macro spark__read_raw_export(raw_path, table_name) -%}
+    {%- if not execute -%}
+        {{- return('(select 1 as parsing) as raw_export') -}}
+    {%- endif -%}
+
+    {%- set root = grafana_cloud_costs.spark_absolute_path(raw_path).rstrip('/') -%}
+    {%- set table_path = raw_path.rstrip('/') ~ '/' ~ table_name -%}
+    {%- set prefix = this.identifier ~ '__' ~ table_name -%}
+
+    {#- Which candidate exists: one listing of the export folder, file names only. -#}
+    {%- set listing = grafana_cloud_costs.spark_external_file_table(
+        prefix ~ '__listing', root, 'binaryFile', {'recursiveFileLookup': 'true'}
+    ) -%}
+    {%- set base = grafana_cloud_costs.spark_table_location(listing).rstrip('/') ~ '/' ~ table_name -%}
+    {%- set candidates = [
+        {'location': root ~ '/' ~ table_name ~ '.parquet', 'format': 'parquet', 'folder': false,
+         'match': 'path = ' ~ grafana_cloud_costs.sql_string(base ~ '.parquet')},
+        {'location': root ~ '/' ~ table_name ~ '.csv', 'format': 'csv', 'folder': false,
+         'match': 'path = ' ~ grafana_cloud_costs.sql_string(base ~ '.csv')},
+        {'location': root ~ '/' ~ table_name, 'format': 'parquet', 'folder': true,
+         'match': 'startswith(path, ' ~ grafana_cloud_costs.sql_string(base ~ '/') ~ ") and endswith(path, '.parquet')"},
+        {'location': root ~ '/' ~ table_name, 'format': 'csv', 'folder': true,
+         'match': 'startswith(path, ' ~ grafana_cloud_costs.sql_string(base ~ '/') ~ ") and endswith(path, '.csv')"},
+    ] -%}
+    {%- set counts = [] -%}
+    {%- for candidate in candidates -%}
+        {%- do counts.append('sum(case when ' ~ candidate.match ~ ' then 1 else 0 end)') -%}
+    {%- endfor -%}
+    {%- set found = run_query('select ' ~ counts | join(', ') ~ ' from ' ~ listing).rows[0] -%}
+
+    {%- set chosen = namespace(candidate=none) -%}
+    {%- for candidate in candidates if chosen.candidate is none -%}
+        {%- if (found[loop.index0] or 0) > 0 -%}
+            {%- set chosen.candidate = candidate -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do run_query('drop table if exists ' ~ listing) -%}
+
+    {%- if chosen.candidate is none -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ table_name ~ "' was not found under grafana_cloud_raw_path '" ~ raw_path
+            ~ "': looked for " ~ table_path ~ ".parquet, " ~ table_path ~ ".csv and a folder "
+            ~ table_path ~ "/ of .parquet or .csv files. Export the table there"
+            ~ " (README: 'Load your own export')."
+        ) }}
+    {%- endif -%}
+
+    {%- set candidate = chosen.candidate -%}
+    {%- if candidate.format == 'parquet' -%}
+        {%- set options = {'mergeSchema': 'true'} -%}
+    {%- else -%}
+        {#- CSV columns are read as text; the base models cast and check them. RFC 4180 like
+            DuckDB: a quote inside a quoted value is doubled (Spark's default escape is a
+            backslash), and a quoted value may span lines. -#}
+        {%- set options = {
+            'header': 'true', 'enforceSchema': 'false', 'mode': 'PERMISSIVE',
+            'escape': '"', 'multiLine': 'true',
+        } -%}
+    {%- endif -%}
+    {%- if candidate.folder -%}
+        {%- do options.update({'recursiveFileLookup': 'true', 'pathGlobFilter': '*.' ~ candidate.format}) -%}
+    {%- endif -%}
+    {%- set reader = grafana_cloud_costs.spark_external_file_table(prefix, candidate.location, candidate.format, options) -%}
+
+    {%- set expected = grafana_cloud_costs.grafana_cloud_raw_columns(table_name).keys() | list -%}
+    {%- set present = adapter.get_columns_in_relation(reader) | map(attribute='name') | map('lower') | list -%}
+    {%- set missing = [] -%}
+    {%- for column in expected if column | lower not in present -%}
+        {%- do missing.append(column) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ table_name ~ "' under '" ~ raw_path ~ "' lacks column(s) " ~ missing | join(', ')
+            ~ " (found: " ~ present | join(', ') ~ "; the contract is " ~ expected | join(', ')
+            ~ ", see README 'Input contract')."
+        ) }}
+    {%- endif -%}
+
+    {{- return('(select ' ~ expected | join(', ') ~ ' from ' ~ reader ~ ') as raw_export') -}}
+{%- endmacro %}
