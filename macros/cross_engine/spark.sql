@@ -87,12 +87,18 @@
     A path as Spark should read it. A table LOCATION that is relative resolves against Spark's
     warehouse, not against the folder dbt runs in (where DuckDB resolves it), so a relative path
     (no leading / and no scheme such as s3a: or dbfs:) is made absolute against the Spark driver's
-    working directory: the folder dbt runs in, with `method: session`. On a cluster, give
-    absolute paths or URIs.
+    working directory: the folder dbt runs in, with `method: session` (on a Thrift server, the
+    server's folder). On Databricks the path is left as given. On a cluster, give absolute paths
+    or URIs.
 #}
 {% macro spark_absolute_path(path) -%}
     {%- set path = path | string -%}
     {%- if path.startswith('/') or modules.re.match('^[A-Za-z][A-Za-z0-9+.-]*:', path) or not execute -%}
+        {{- return(path) -}}
+    {%- endif -%}
+    {#- On Databricks the driver's folder means nothing to the user and reflection may be
+        disabled: the path is left as given. -#}
+    {%- if target.type != 'spark' -%}
         {{- return(path) -}}
     {%- endif -%}
     {%- set cwd = run_query("select java_method('java.lang.System', 'getProperty', 'user.dir')").columns[0].values()[0] -%}
