@@ -10,6 +10,7 @@ with
 {% for table in tables %}
 {{ table.entity }} as (
 
+    -- identical rejected raw rows are listed once, with their count
     select
         '{{ table.name }}' as source_table,
         rejection_reason as reason,
@@ -18,9 +19,10 @@ with
         {{ 'stack_id' if 'stack_id' in table['keys'] else 'cast(null as ' ~ type_text() ~ ')' }} as stack_id,
         {{ raw_row_text(table['keys']) }} as row_key,
         raw_row,
-        raw_row_count
+        count(*) as raw_row_count
     from {{ ref('base_grafana_cloud__' ~ table.entity) }}
     where rejection_reason is not null
+    group by 1, 2, 3, 4, 5, 6, 7
 
 ),
 

@@ -1,9 +1,10 @@
 -- noqa: disable=LT02
 -- (the CTEs come from a Jinja loop over the raw tables; sqlfluff cannot indent templated loops)
 -- Where every raw row went, per raw table: staged (usable, at the table's grain), quarantined
--- (rejected with a reason), or collapsed into another row (an exact duplicate, or a reading merged
--- with another one for the same key). A test checks that raw = staged + quarantined + collapsed,
--- counting each term from a different model, so a row lost by a filter or a join shows up.
+-- (rejected with a reason), or collapsed into a staged row (an exact duplicate, or a reading
+-- merged with a different one for the same key). A test checks that
+-- raw = staged + quarantined + collapsed, counting each term from a different model (the raw
+-- files, stg_* and the quarantine), so a row lost by a filter or a join shows up.
 {%- set tables = grafana_cloud_raw_tables() %}
 
 with
@@ -16,30 +17,22 @@ with
 
 ),
 
-{{ table.entity }}_base as (
-
-    select
-        count(*) as base_row_count,
-        coalesce(sum(raw_row_count - 1), 0) as exact_duplicate_row_count,
-        coalesce(sum(case when rejection_reason is not null then 1 else 0 end), 0) as rejected_base_row_count
-    from {{ ref('base_grafana_cloud__' ~ table.entity) }}
-
-),
-
 {{ table.entity }}_staged as (
 
     select
         count(*) as staged_row_count,
-        coalesce(sum(base_row_count - 1), 0) as merged_row_count,
-        coalesce(sum(case when has_conflicting_readings then 1 else 0 end), 0)
-            as conflicting_key_count
+        coalesce(sum(case when not has_conflicting_readings then raw_row_count - 1 else 0 end), 0)
+            as exact_duplicate_row_count,
+        coalesce(sum(case when has_conflicting_readings then raw_row_count - 1 else 0 end), 0)
+            as merged_row_count,
+        coalesce(sum(case when has_conflicting_readings then 1 else 0 end), 0) as conflicting_key_count
     from {{ ref('stg_grafana_cloud__' ~ table.entity) }}
 
 ),
 
 {{ table.entity }}_quarantined as (
 
-    select count(*) as quarantined_row_count
+    select coalesce(sum(raw_row_count), 0) as quarantined_row_count
     from {{ ref('audit_grafana_cloud_rejected_rows') }}
     where source_table = '{{ table.name }}'
 
@@ -54,13 +47,12 @@ unioned as (
         {{ table.entity }}_raw.raw_row_count,
         {{ table.entity }}_staged.staged_row_count,
         {{ table.entity }}_quarantined.quarantined_row_count,
-        {{ table.entity }}_base.exact_duplicate_row_count + {{ table.entity }}_staged.merged_row_count
+        {{ table.entity }}_staged.exact_duplicate_row_count + {{ table.entity }}_staged.merged_row_count
             as collapsed_duplicate_row_count,
-        {{ table.entity }}_base.exact_duplicate_row_count,
+        {{ table.entity }}_staged.exact_duplicate_row_count,
         {{ table.entity }}_staged.merged_row_count,
         {{ table.entity }}_staged.conflicting_key_count
     from {{ table.entity }}_raw
-    cross join {{ table.entity }}_base
     cross join {{ table.entity }}_staged
     cross join {{ table.entity }}_quarantined
     {% if not loop.last %}union all

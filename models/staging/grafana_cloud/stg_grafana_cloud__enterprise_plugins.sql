@@ -19,10 +19,9 @@ resolved as (
             when count(*) > count(uninstalled_at) then null
             else max(uninstalled_at)
         end as uninstalled_at,
-        sum(raw_row_count) as raw_row_count,
-        count(*) as base_row_count,
+        count(*) as raw_row_count,
         count(uninstalled_at) not in (0, count(*))
-        or min(uninstalled_at) < max(uninstalled_at) as has_conflicting_readings
+        or coalesce(min(uninstalled_at) < max(uninstalled_at), false) as has_conflicting_readings
     from installations
     group by stack_id, plugin_id, installed_at
 
@@ -41,7 +40,6 @@ renamed as (
 
         -- lineage
         raw_row_count,
-        base_row_count,
         has_conflicting_readings
 
     from resolved

@@ -16,8 +16,7 @@ resolved as (
         signal,
         usage_start,
         max(ingested_bytes) as ingested_bytes,
-        sum(raw_row_count) as raw_row_count,
-        count(*) as base_row_count,
+        count(*) as raw_row_count,
         min(ingested_bytes) < max(ingested_bytes) as has_conflicting_readings
     from intervals
     group by stack_id, signal, usage_start
@@ -39,7 +38,6 @@ renamed as (
 
         -- lineage
         raw_row_count,
-        base_row_count,
         has_conflicting_readings
 
     from resolved

@@ -18,8 +18,7 @@ resolved as (
         max(ended_at) as ended_at,
         max(vus) as vus,
         max(browser_vus) as browser_vus,
-        sum(raw_row_count) as raw_row_count,
-        count(*) as base_row_count,
+        count(*) as raw_row_count,
         min(started_at) < max(started_at)
         or min(ended_at) < max(ended_at)
         or min(vus) < max(vus)
@@ -46,7 +45,6 @@ renamed as (
 
         -- lineage
         raw_row_count,
-        base_row_count,
         has_conflicting_readings
 
     from resolved

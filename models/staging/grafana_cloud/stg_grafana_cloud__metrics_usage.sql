@@ -30,8 +30,7 @@ resolved as (
         sampled_at,
         max(active_series) as active_series,
         max(samples_per_second) as samples_per_second,
-        sum(raw_row_count) as raw_row_count,
-        count(*) as base_row_count,
+        count(*) as raw_row_count,
         min(active_series) < max(active_series)
         or min(samples_per_second) < max(samples_per_second) as has_conflicting_readings
     from samples
@@ -55,7 +54,6 @@ renamed as (
 
         -- lineage
         raw_row_count,
-        base_row_count,
         has_conflicting_readings
 
     from resolved

@@ -21,8 +21,7 @@ ranked as (
                 included_dpm_per_series asc,
                 org_name desc
         ) as preference,
-        sum(raw_row_count) over (partition by org_slug) as org_raw_row_count,
-        count(*) over (partition by org_slug) as org_base_row_count,
+        count(*) over (partition by org_slug) as org_raw_row_count,
         min(plan) over (partition by org_slug) < max(plan) over (partition by org_slug)
         or min(included_dpm_per_series) over (partition by org_slug)
         < max(included_dpm_per_series) over (partition by org_slug)
@@ -47,7 +46,6 @@ renamed as (
 
         -- lineage
         org_raw_row_count as raw_row_count,
-        org_base_row_count as base_row_count,
 
         -- booleans: free and trial organizations are never billed
         plan in ('pro', 'advanced') as is_billed,

@@ -15,8 +15,7 @@ ranked as (
     select
         *,
         row_number() over (partition by stack_id order by org_slug desc, stack_slug desc) as preference,
-        sum(raw_row_count) over (partition by stack_id) as stack_raw_row_count,
-        count(*) over (partition by stack_id) as stack_base_row_count,
+        count(*) over (partition by stack_id) as stack_raw_row_count,
         min(org_slug) over (partition by stack_id) < max(org_slug) over (partition by stack_id)
         or min(stack_slug) over (partition by stack_id)
         < max(stack_slug) over (partition by stack_id) as is_conflicting
@@ -36,7 +35,6 @@ renamed as (
 
         -- lineage
         stack_raw_row_count as raw_row_count,
-        stack_base_row_count as base_row_count,
         coalesce(is_conflicting, false) as has_conflicting_readings
 
     from ranked

@@ -15,8 +15,7 @@ deduplicated as (
         user_id,
         activity_at,
         activity_type,
-        sum(raw_row_count) as raw_row_count,
-        count(*) as base_row_count
+        count(*) as raw_row_count
     from activity
     group by stack_id, user_id, activity_at, activity_type
 
@@ -37,7 +36,6 @@ renamed as (
 
         -- lineage: the key is the whole row, so two readings can never conflict
         raw_row_count,
-        base_row_count,
         false as has_conflicting_readings,
 
         -- booleans: a login makes a Grafana user; any other listed activity an IRM user

@@ -16,20 +16,6 @@ source as (
 
 ),
 
-collapsed as (
-
-    -- exact duplicates collapse into one row that remembers how many there were
-    select
-        stack_id,
-        plugin_id,
-        installed_at,
-        uninstalled_at,
-        count(*) as raw_row_count
-    from source
-    group by stack_id, plugin_id, installed_at, uninstalled_at
-
-),
-
 typed as (
 
     select
@@ -43,10 +29,9 @@ typed as (
         {{ clean_text('uninstalled_at') }} as uninstalled_at_text,
 
         -- lineage
-        raw_row_count,
         {{ raw_row_text(['stack_id', 'plugin_id', 'installed_at', 'uninstalled_at']) }} as raw_row
 
-    from collapsed
+    from source
 
 ),
 

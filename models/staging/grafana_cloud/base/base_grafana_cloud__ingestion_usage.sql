@@ -16,20 +16,6 @@ source as (
 
 ),
 
-collapsed as (
-
-    -- exact duplicates collapse into one row that remembers how many there were
-    select
-        stack_id,
-        signal,
-        usage_start,
-        ingested_bytes,
-        count(*) as raw_row_count
-    from source
-    group by stack_id, signal, usage_start, ingested_bytes
-
-),
-
 typed as (
 
     select
@@ -44,10 +30,9 @@ typed as (
         {{ safe_cast('ingested_bytes', 'bigint') }} as ingested_bytes,
 
         -- lineage
-        raw_row_count,
         {{ raw_row_text(['stack_id', 'signal', 'usage_start', 'ingested_bytes']) }} as raw_row
 
-    from collapsed
+    from source
 
 ),
 

@@ -21,22 +21,6 @@ source as (
 
 ),
 
-collapsed as (
-
-    -- exact duplicates collapse into one row that remembers how many there were
-    select
-        stack_id,
-        test_run_id,
-        started_at,
-        ended_at,
-        vus,
-        browser_vus,
-        count(*) as raw_row_count
-    from source
-    group by stack_id, test_run_id, started_at, ended_at, vus, browser_vus
-
-),
-
 typed as (
 
     select
@@ -53,10 +37,9 @@ typed as (
         case when browser_vus is null then 0 else {{ safe_cast('browser_vus', 'bigint') }} end as browser_vus,
 
         -- lineage
-        raw_row_count,
         {{ raw_row_text(['stack_id', 'test_run_id', 'started_at', 'ended_at', 'vus', 'browser_vus']) }} as raw_row
 
-    from collapsed
+    from source
 
 ),
 

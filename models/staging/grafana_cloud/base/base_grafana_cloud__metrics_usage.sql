@@ -17,20 +17,6 @@ source as (
 
 ),
 
-collapsed as (
-
-    -- exact duplicates collapse into one row that remembers how many there were
-    select
-        stack_id,
-        sampled_at,
-        active_series,
-        samples_per_second,
-        count(*) as raw_row_count
-    from source
-    group by stack_id, sampled_at, active_series, samples_per_second
-
-),
-
 typed as (
 
     select
@@ -45,10 +31,9 @@ typed as (
         {{ safe_cast('samples_per_second', type_double()) }} as samples_per_second,
 
         -- lineage
-        raw_row_count,
         {{ raw_row_text(['stack_id', 'sampled_at', 'active_series', 'samples_per_second']) }} as raw_row
 
-    from collapsed
+    from source
 
 ),
 

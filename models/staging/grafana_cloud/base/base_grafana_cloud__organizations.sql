@@ -12,20 +12,6 @@ source as (
 
 ),
 
-collapsed as (
-
-    -- exact duplicates collapse into one row that remembers how many there were
-    select
-        org_slug,
-        org_name,
-        plan,
-        included_dpm_per_series,
-        count(*) as raw_row_count
-    from source
-    group by org_slug, org_name, plan, included_dpm_per_series
-
-),
-
 typed as (
 
     select
@@ -43,10 +29,9 @@ typed as (
         end as included_dpm_per_series,
 
         -- lineage
-        raw_row_count,
         {{ raw_row_text(['org_slug', 'org_name', 'plan', 'included_dpm_per_series']) }} as raw_row
 
-    from collapsed
+    from source
 
 )
 

@@ -12,19 +12,6 @@ source as (
 
 ),
 
-collapsed as (
-
-    -- exact duplicates collapse into one row that remembers how many there were
-    select
-        stack_id,
-        stack_slug,
-        org_slug,
-        count(*) as raw_row_count
-    from source
-    group by stack_id, stack_slug, org_slug
-
-),
-
 typed as (
 
     select
@@ -36,10 +23,9 @@ typed as (
         trim(cast(stack_slug as {{ type_text() }})) as stack_slug,
 
         -- lineage
-        raw_row_count,
         {{ raw_row_text(['stack_id', 'stack_slug', 'org_slug']) }} as raw_row
 
-    from collapsed
+    from source
 
 ),
 

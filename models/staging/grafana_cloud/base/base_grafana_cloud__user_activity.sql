@@ -21,20 +21,6 @@ source as (
 
 ),
 
-collapsed as (
-
-    -- exact duplicates collapse into one row that remembers how many there were
-    select
-        stack_id,
-        user_id,
-        activity_at,
-        activity_type,
-        count(*) as raw_row_count
-    from source
-    group by stack_id, user_id, activity_at, activity_type
-
-),
-
 typed as (
 
     select
@@ -49,10 +35,9 @@ typed as (
         lower({{ clean_text('activity_type') }}) as activity_type,
 
         -- lineage
-        raw_row_count,
         {{ raw_row_text(['stack_id', 'user_id', 'activity_at', 'activity_type']) }} as raw_row
 
-    from collapsed
+    from source
 
 ),
 
