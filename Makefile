@@ -31,11 +31,14 @@ $(VENV)/.requirements.stamp: requirements.txt | $(BIN)/activate
 setup: $(VENV)/.requirements.stamp  ## create .venv and install the pinned requirements
 
 # RAW_PATH=<folder> builds from an export folder instead of the sample seeds (README: "Load your own export").
+# The sample and an export build into different DuckDB files, so that the incremental models never
+# mix two sources; the sample, which never changes, is always rebuilt whole.
 RAW_PATH ?=
-DBT_VARS := $(if $(RAW_PATH),--vars '{grafana_cloud_raw_path: "$(abspath $(RAW_PATH))"}',)
+DBT_VARS := $(if $(RAW_PATH),--vars '{grafana_cloud_raw_path: "$(abspath $(RAW_PATH))"}',--full-refresh)
+export GRAFANA_CLOUD_COSTS_DUCKDB_PATH ?= $(if $(RAW_PATH),target/export.duckdb,target/grafana_cloud_costs.duckdb)
 
 build: setup  ## run the pipeline on the sample data (or RAW_PATH=<export folder>) and print the bill
-	@echo "==> dbt build ($(if $(RAW_PATH),export folder $(RAW_PATH),sample seeds), DuckDB target)"
+	@echo "==> dbt build ($(if $(RAW_PATH),export folder $(RAW_PATH),sample seeds), DuckDB file $(GRAFANA_CLOUD_COSTS_DUCKDB_PATH))"
 	$(DBT) build $(DBT_VARS)
 	@$(MAKE) --no-print-directory bill
 
@@ -52,7 +55,7 @@ test: setup  ## every test: dbt unit + data tests, pytest end-to-end tests, sqlf
 
 test-dbt: setup  ## dbt build on the sample data: unit tests, models, data tests
 	@echo "==> dbt build with unit and data tests"
-	$(DBT) build
+	$(DBT) build --full-refresh
 
 test-e2e: setup  ## pytest end-to-end tests (each builds the project on crafted inputs)
 	@echo "==> pytest end-to-end tests"
