@@ -99,8 +99,11 @@ class Project:
             con.execute(f"copy (select {columns} from ({query})) to '{target}' (format parquet)")
 
     def write_invoice(self, org_slug: str, month: str, body: Any) -> Path:
-        """Write a Cloud API billed-usage response as seeds/billed_usage/<org>/<month>.json."""
-        path = self.dir / "seeds" / "billed_usage" / org_slug / f"{month}.json"
+        """Write a Cloud API billed-usage response where the project looks for it by default:
+        seeds/billed_usage/<org>/<month>.json, or billed_usage/ beside the raw data in an export
+        folder (export mode)."""
+        folder = self.export_dir if self.mode == "export" else self.dir / "seeds"
+        path = folder / "billed_usage" / org_slug / f"{month}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(body, indent=2))
         return path
