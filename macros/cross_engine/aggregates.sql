@@ -1,17 +1,40 @@
 {#
     The linear-interpolation percentile between closest ranks (Prometheus quantile_over_time,
-    DuckDB quantile_cont, Postgres/Spark percentile_cont): rank = q * (n - 1), counted from 0.
+    DuckDB quantile_cont, Postgres/Spark percentile_cont): rank = q * (n - 1), counted from 0, and
+    the value at that rank interpolated between its two neighbours.
+
+    max_group_rows (optional): an upper bound on the rows of any one group, e.g. 44,640 for a
+    month of per-minute samples of one stack. DuckDB then keeps only the values the percentile can
+    land on, the largest ceil(max_group_rows x (1 - q)) + 2 of each group (max(x, n), a bounded
+    heap), instead of every value: quantile_cont holds all 43 M values of 1,000 stack-months in
+    memory and cannot spill them, so it exceeded a 2 GB memory limit (DECISIONLOG D29). A group
+    with more rows than the bound fails the query with a message, never a wrong percentile.
 #}
-{% macro percentile_linear(expression, quantile) -%}
-    {{ return(adapter.dispatch('percentile_linear', 'grafana_cloud_costs')(expression, quantile)) }}
+{% macro percentile_linear(expression, quantile, max_group_rows=none) -%}
+    {{ return(adapter.dispatch('percentile_linear', 'grafana_cloud_costs')(expression, quantile, max_group_rows)) }}
 {%- endmacro %}
 
-{% macro default__percentile_linear(expression, quantile) -%}
+{% macro default__percentile_linear(expression, quantile, max_group_rows=none) -%}
     percentile_cont({{ quantile }}) within group (order by {{ expression }})
 {%- endmacro %}
 
-{% macro duckdb__percentile_linear(expression, quantile) -%}
+{% macro duckdb__percentile_linear(expression, quantile, max_group_rows=none) -%}
+    {%- if max_group_rows is none -%}
     quantile_cont({{ expression }}, {{ quantile }})
+    {%- else -%}
+    {%- set kept = [(max_group_rows * (1 - (quantile | float))) | round(0, 'ceil') | int + 2, max_group_rows] | min -%}
+    {%- set n = 'count(' ~ expression ~ ')' -%}
+    {%- set rank = '((' ~ n ~ ' - 1) * cast(' ~ quantile ~ ' as double))' -%}
+    {#- the largest values first: ascending rank r is at position n - r of the list -#}
+    {%- set top = 'max(' ~ expression ~ ', ' ~ kept ~ ')' -%}
+    {%- set below = top ~ '[cast(' ~ n ~ ' - floor(' ~ rank ~ ') as bigint)]' -%}
+    {%- set above = top ~ '[cast(' ~ n ~ ' - ceil(' ~ rank ~ ') as bigint)]' -%}
+    case
+        when {{ n }} > {{ max_group_rows }}
+            then error('percentile_linear: a group has ' || {{ n }} || ' rows, more than the bound of {{ max_group_rows }} its caller declared')
+        else {{ below }} + ({{ rank }} - floor({{ rank }})) * ({{ above }} - {{ below }})
+    end
+    {%- endif -%}
 {%- endmacro %}
 
 

@@ -9,8 +9,8 @@
 }}
 
 -- The month's 95th percentile of data points per minute, per stack. A model of its own, run
--- before int_metrics_usage_percentiled, so that the two percentiles (each keeping every value of
--- its group in memory) never share one query's memory.
+-- before int_metrics_usage_percentiled, so that the two percentiles never share one query's
+-- memory (on engines whose percentile keeps every value of its group: DECISIONLOG D29).
 with
 
 per_minute as (

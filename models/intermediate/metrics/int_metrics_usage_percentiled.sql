@@ -11,8 +11,8 @@
 -- The month's billing percentiles per stack, the billable series they imply under the
 -- organization's included DPM per series, and how much of the month the samples cover.
 -- Incremental runs recompute the months that the reprocessed days fall in, whole. The DPM
--- percentile has a model of its own: a percentile keeps every value of its group in memory, and
--- two at once in one query exceeded a 2 GB DuckDB memory limit at 1,000 stacks (one: 5 s).
+-- percentile has a model of its own (int_metrics_dpm_percentiled): two exact percentiles in one
+-- query exceeded a 2 GB DuckDB memory limit at 1,000 stacks before D29, and may on other engines.
 with
 
 all_minutes as (
