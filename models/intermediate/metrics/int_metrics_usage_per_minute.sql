@@ -22,23 +22,32 @@ samples as (
 
 per_minute as (
 
+    -- grouped by the stack's 64-bit key, as in staging (DECISIONLOG D30)
     select
-        stack_id,
+        {{ compact_key(['stack_id']) }} as stack_key,
         {{ minute_start('sampled_at') }} as sampled_minute,
         {{ value_at_latest('active_series', 'sampled_at') }} as active_series,
         {{ value_at_latest(samples_per_second_to_dpm('samples_per_second'), 'sampled_at') }} as dpm,
         count(*) as sample_row_count
     from samples
-    group by stack_id, {{ minute_start('sampled_at') }}
+    group by {{ compact_key(['stack_id']) }}, {{ minute_start('sampled_at') }}
+
+),
+
+stack_keys as (
+
+    select * from {{ stack_keys_relation() }}
 
 )
 
 select
-    stack_id,
-    sampled_minute,
-    cast(sampled_minute as date) as sampled_day,
-    {{ month_start('sampled_minute') }} as billing_month,
-    active_series,
-    dpm,
-    sample_row_count
+    stack_keys.stack_id,
+    per_minute.sampled_minute,
+    cast(per_minute.sampled_minute as date) as sampled_day,
+    {{ month_start('per_minute.sampled_minute') }} as billing_month,
+    per_minute.active_series,
+    per_minute.dpm,
+    per_minute.sample_row_count
 from per_minute
+inner join stack_keys
+    on per_minute.stack_key = stack_keys.stack_key

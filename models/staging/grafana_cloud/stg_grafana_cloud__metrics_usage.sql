@@ -24,9 +24,10 @@ resolved as (
 
     -- Two different readings for the same stack and instant (a conflicting duplicate) resolve to
     -- the highest of each, so a re-delivered export can never lower the bill. Raw rows that only
-    -- differ in how the timestamp is written count once.
+    -- differ in how the timestamp is written count once. Grouped by the stack's 64-bit key, which
+    -- stays within memory at 400M samples where the text stack_id did not (DECISIONLOG D30).
     select
-        stack_id,
+        {{ compact_key(['stack_id']) }} as stack_key,
         sampled_at,
         max(active_series) as active_series,
         max(samples_per_second) as samples_per_second,
@@ -34,7 +35,13 @@ resolved as (
         min(active_series) < max(active_series)
         or min(samples_per_second) < max(samples_per_second) as has_conflicting_readings
     from samples
-    group by stack_id, sampled_at
+    group by {{ compact_key(['stack_id']) }}, sampled_at
+
+),
+
+stack_keys as (
+
+    select * from {{ stack_keys_relation() }}
 
 ),
 
@@ -42,21 +49,25 @@ renamed as (
 
     select
         -- ids
-        stack_id,
+        stack_keys.stack_id,
 
         -- timestamps
-        sampled_at,
-        cast(sampled_at as date) as sampled_day,
+        resolved.sampled_at,
+        cast(resolved.sampled_at as date) as sampled_day,
 
         -- numerics
-        active_series,
-        samples_per_second,
+        resolved.active_series,
+        resolved.samples_per_second,
 
         -- lineage
-        raw_row_count,
-        has_conflicting_readings
+        resolved.raw_row_count,
+        resolved.has_conflicting_readings
 
+    -- every staged sample's stack is a usable stack (the base model rejects the others), so the
+    -- join keeps every row; the conservation test counts them
     from resolved
+    inner join stack_keys
+        on resolved.stack_key = stack_keys.stack_key
 
 )
 
