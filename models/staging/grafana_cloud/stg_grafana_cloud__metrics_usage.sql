@@ -72,3 +72,4 @@ renamed as (
 )
 
 select * from renamed
+{{ order_by_day_on_full_refresh('sampled_day') }}
