@@ -121,21 +121,6 @@ def test_incremental_intermediate_tables_equal_full_refresh(incremental_and_full
         ), table
 
 
-def test_a_full_refresh_writes_each_day_in_one_run_of_rows(incremental_and_full) -> None:
-    # DuckDB keeps ~32 KB of version data per 2,048-row vector that a delete touches: a day spread
-    # over the whole table made replacing the look-back days run out of memory at 414M rows
-    # (DECISIONLOG D31). A full refresh therefore writes the rows in day order: each day's rows
-    # are one contiguous range of row ids.
-    _, full, _ = incremental_and_full
-    for table in ["staging.stg_grafana_cloud__metrics_usage", "intermediate.int_metrics_usage_per_minute"]:
-        spread = full.query(
-            f"select sampled_day, count(*), max(rowid) - min(rowid) + 1 from {table}"
-            " group by sampled_day having count(*) != max(rowid) - min(rowid) + 1"
-        )
-        assert spread == [], f"{table}: days not contiguous (day, rows, row id span): {spread[:5]}"
-        assert full.query(f"select count(distinct sampled_day) from {table}") == [(33,)]
-
-
 def test_a_re_delivered_day_inside_the_look_back_replaces_the_old_one(incremental_and_full) -> None:
     incremental, _, _ = incremental_and_full
     # day 9 was loaded in the first run and re-delivered 7 series higher in the second

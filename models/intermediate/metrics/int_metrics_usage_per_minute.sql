@@ -51,4 +51,3 @@ select
 from per_minute
 inner join stack_keys
     on per_minute.stack_key = stack_keys.stack_key
-{{ order_by_day_on_full_refresh('sampled_day') }}

@@ -72,4 +72,3 @@ renamed as (
 )
 
 select * from renamed
-{{ order_by_day_on_full_refresh('sampled_day') }}
