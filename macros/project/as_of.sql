@@ -12,7 +12,12 @@
 {%- endmacro %}
 
 
-{# When this dbt run started, UTC, as a timestamp literal (the quarantine's detected_at). #}
+{#
+    When this dbt run started, UTC, to the microsecond, as a timestamp literal: the quarantine's
+    detected_at, and the loaded_at of every row an incremental model writes in the run (the
+    primary-key test of those models checks the days of the latest load: DECISIONLOG D34).
+#}
 {% macro grafana_cloud_run_started_at() -%}
-    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp)
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
+

@@ -22,12 +22,26 @@
 
 {#
     A readable, stable text rendering of a raw row ("stack_id=101 | sampled_at=... | ..."), kept
-    with every quarantined row so that the user can find it in their export.
+    with every quarantined row so that the user can find it in their export. With a prefix, the
+    values are read from the columns raw_columns() carried (e.g. raw__stack_id): a base model
+    builds the text in its last step, after the checks, so that the quarantine, which keeps only
+    the rejected rows, builds it for those rows only. Built for every row before the checks' join,
+    it was 90% of the quarantine's time (10.7 s of 43M samples; DECISIONLOG D33).
 #}
-{% macro raw_row_text(columns) -%}
+{% macro raw_row_text(columns, prefix='') -%}
     {%- for column in columns -%}
-        '{{ column }}=' || coalesce(cast({{ column }} as {{ grafana_cloud_costs.type_text() }}), '<null>')
+        '{{ column }}=' || coalesce(cast({{ prefix ~ column }} as {{ grafana_cloud_costs.type_text() }}), '<null>')
         {%- if not loop.last %} || ' | ' || {% endif -%}
+    {%- endfor -%}
+{%- endmacro %}
+
+
+{# The raw columns, as they arrived, under the names raw__<column>, for raw_row_text(prefix='raw__'). #}
+{% macro raw_columns(columns) -%}
+    {%- for column in columns -%}
+        {{ column }} as raw__{{ column }}
+        {%- if not loop.last %},
+        {% endif -%}
     {%- endfor -%}
 {%- endmacro %}
 

@@ -47,7 +47,9 @@ select
     {{ month_start('per_minute.sampled_minute') }} as billing_month,
     per_minute.active_series,
     per_minute.dpm,
-    per_minute.sample_row_count
+    per_minute.sample_row_count,
+    {{ grafana_cloud_run_started_at() }} as loaded_at
 from per_minute
 inner join stack_keys
     on per_minute.stack_key = stack_keys.stack_key
+{{ order_by_day_on_full_refresh('sampled_day') }}

@@ -61,7 +61,8 @@ renamed as (
 
         -- lineage
         resolved.raw_row_count,
-        resolved.has_conflicting_readings
+        resolved.has_conflicting_readings,
+        {{ grafana_cloud_run_started_at() }} as loaded_at
 
     -- every staged sample's stack is a usable stack (the base model rejects the others), so the
     -- join keeps every row; the conservation test counts them
@@ -72,3 +73,4 @@ renamed as (
 )
 
 select * from renamed
+{{ order_by_day_on_full_refresh('sampled_day') }}

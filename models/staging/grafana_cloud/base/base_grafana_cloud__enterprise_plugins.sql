@@ -1,3 +1,4 @@
+{%- set raw_column_names = ['stack_id', 'plugin_id', 'installed_at', 'uninstalled_at'] -%}
 {%- set checks = [
     {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
     {"when": "plugin_id is null", "reason": "missing_key", "column": "plugin_id"},
@@ -29,7 +30,7 @@ typed as (
         {{ clean_text('uninstalled_at') }} as uninstalled_at_text,
 
         -- lineage
-        {{ raw_row_text(['stack_id', 'plugin_id', 'installed_at', 'uninstalled_at']) }} as raw_row
+        {{ raw_columns(raw_column_names) }}
 
     from source
 
@@ -39,5 +40,7 @@ typed as (
 
 select
     *,
+    -- built here, after the checks, so that a query for rejected rows builds it only for them
+    {{ raw_row_text(raw_column_names, prefix='raw__') }} as raw_row,
     {{ rejection_columns(checks) }}
 from checked

@@ -1,3 +1,4 @@
+{%- set raw_column_names = ['stack_id', 'signal', 'usage_start', 'ingested_bytes'] -%}
 {%- set checks = [
     {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
     {"when": "signal is null or signal not in ('logs', 'traces', 'profiles')", "reason": "invalid_value", "column": "signal"},
@@ -30,7 +31,7 @@ typed as (
         {{ safe_cast('ingested_bytes', 'bigint') }} as ingested_bytes,
 
         -- lineage
-        {{ raw_row_text(['stack_id', 'signal', 'usage_start', 'ingested_bytes']) }} as raw_row
+        {{ raw_columns(raw_column_names) }}
 
     from source
 
@@ -40,5 +41,7 @@ typed as (
 
 select
     *,
+    -- built here, after the checks, so that a query for rejected rows builds it only for them
+    {{ raw_row_text(raw_column_names, prefix='raw__') }} as raw_row,
     {{ rejection_columns(checks) }}
 from checked

@@ -1,3 +1,4 @@
+{%- set raw_column_names = ['stack_id', 'test_run_id', 'started_at', 'ended_at', 'vus', 'browser_vus'] -%}
 {%- set checks = [
     {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
     {"when": "test_run_id is null", "reason": "missing_key", "column": "test_run_id"},
@@ -37,7 +38,7 @@ typed as (
         case when browser_vus is null then 0 else {{ safe_cast('browser_vus', 'bigint') }} end as browser_vus,
 
         -- lineage
-        {{ raw_row_text(['stack_id', 'test_run_id', 'started_at', 'ended_at', 'vus', 'browser_vus']) }} as raw_row
+        {{ raw_columns(raw_column_names) }}
 
     from source
 
@@ -47,5 +48,7 @@ typed as (
 
 select
     *,
+    -- built here, after the checks, so that a query for rejected rows builds it only for them
+    {{ raw_row_text(raw_column_names, prefix='raw__') }} as raw_row,
     {{ rejection_columns(checks) }}
 from checked

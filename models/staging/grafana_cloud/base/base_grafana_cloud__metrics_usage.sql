@@ -1,3 +1,4 @@
+{%- set raw_column_names = ['stack_id', 'sampled_at', 'active_series', 'samples_per_second'] -%}
 {%- set checks = [
     {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
     {"when": "sampled_at is null", "reason": "unparseable_timestamp", "column": "sampled_at"},
@@ -31,7 +32,7 @@ typed as (
         {{ safe_cast('samples_per_second', type_double()) }} as samples_per_second,
 
         -- lineage
-        {{ raw_row_text(['stack_id', 'sampled_at', 'active_series', 'samples_per_second']) }} as raw_row
+        {{ raw_columns(raw_column_names) }}
 
     from source
 
@@ -41,5 +42,7 @@ typed as (
 
 select
     *,
+    -- built here, after the checks, so that a query for rejected rows builds it only for them
+    {{ raw_row_text(raw_column_names, prefix='raw__') }} as raw_row,
     {{ rejection_columns(checks) }}
 from checked

@@ -1,3 +1,4 @@
+{%- set raw_column_names = ['org_slug', 'org_name', 'plan', 'included_dpm_per_series'] -%}
 {%- set checks = [
     {"when": "org_slug is null", "reason": "missing_key", "column": "org_slug"},
     {"when": "plan is null or plan not in ('free', 'trial', 'pro', 'advanced')", "reason": "invalid_value", "column": "plan"},
@@ -29,7 +30,7 @@ typed as (
         end as included_dpm_per_series,
 
         -- lineage
-        {{ raw_row_text(['org_slug', 'org_name', 'plan', 'included_dpm_per_series']) }} as raw_row
+        {{ raw_columns(raw_column_names) }}
 
     from source
 
@@ -37,5 +38,7 @@ typed as (
 
 select
     *,
+    -- built here, after the checks, so that a query for rejected rows builds it only for them
+    {{ raw_row_text(raw_column_names, prefix='raw__') }} as raw_row,
     {{ rejection_columns(checks) }}
 from typed

@@ -1,3 +1,4 @@
+{%- set raw_column_names = ['stack_id', 'stack_slug', 'org_slug'] -%}
 {%- set checks = [
     {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
     {"when": "org_slug is null", "reason": "missing_key", "column": "org_slug"},
@@ -23,7 +24,7 @@ typed as (
         trim(cast(stack_slug as {{ type_text() }})) as stack_slug,
 
         -- lineage
-        {{ raw_row_text(['stack_id', 'stack_slug', 'org_slug']) }} as raw_row
+        {{ raw_columns(raw_column_names) }}
 
     from source
 
@@ -51,5 +52,7 @@ checked as (
 
 select
     *,
+    -- built here, after the checks, so that a query for rejected rows builds it only for them
+    {{ raw_row_text(raw_column_names, prefix='raw__') }} as raw_row,
     {{ rejection_columns(checks) }}
 from checked

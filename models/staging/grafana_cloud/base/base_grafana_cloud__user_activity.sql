@@ -1,3 +1,4 @@
+{%- set raw_column_names = ['stack_id', 'user_id', 'activity_at', 'activity_type'] -%}
 {%- set activity_types = [
     'login',
     'irm_alert_group_status_changed', 'irm_oncall_config_changed', 'irm_paged', 'irm_paged_someone',
@@ -35,7 +36,7 @@ typed as (
         lower({{ clean_text('activity_type') }}) as activity_type,
 
         -- lineage
-        {{ raw_row_text(['stack_id', 'user_id', 'activity_at', 'activity_type']) }} as raw_row
+        {{ raw_columns(raw_column_names) }}
 
     from source
 
@@ -45,5 +46,7 @@ typed as (
 
 select
     *,
+    -- built here, after the checks, so that a query for rejected rows builds it only for them
+    {{ raw_row_text(raw_column_names, prefix='raw__') }} as raw_row,
     {{ rejection_columns(checks) }}
 from checked
