@@ -8,9 +8,10 @@
     )
 }}
 
--- The month's 95th percentile of data points per minute, per stack. A model of its own, run
--- before int_metrics_usage_percentiled, so that the two percentiles never share one query's
--- memory (on engines whose percentile keeps every value of its group: DECISIONLOG D29).
+-- The month's 95th percentile of data points per minute, per stack. A model of its own, like
+-- int_metrics_series_percentiled, so that the two percentiles never share one query's memory (on
+-- engines whose percentile keeps every value of its group: DECISIONLOG D29) and no join shares
+-- it either (D32).
 with
 
 per_minute as (

@@ -1,29 +1,19 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=grafana_cloud_incremental_strategy(),
-        unique_key='billing_month',
-        partition_by=grafana_cloud_partition_by(['billing_month']),
-        on_schema_change='fail',
-    )
-}}
-
 -- The month's billing percentiles per stack, the billable series they imply under the
--- organization's included DPM per series, and how much of the month the samples cover.
--- Incremental runs recompute the months that the reprocessed days fall in, whole. The DPM
--- percentile has a model of its own (int_metrics_dpm_percentiled): two exact percentiles in one
--- query exceeded a 2 GB DuckDB memory limit at 1,000 stacks before D29, and may on other engines.
--- The per-minute model is read twice, by name, not through one shared CTE: DuckDB materializes
--- a CTE referenced twice, which held the whole per-minute table in memory (1.6 GB instead of
--- 0.4 GB at 1,000 stacks, and twice the time: DECISIONLOG D32).
+-- organization's included DPM per series, and how much of the month the samples cover. The two
+-- percentiles come from models of their own (one aggregate each over the per-minute model,
+-- recomputed for the months a daily load touched: DECISIONLOG D29, D32); this model only joins
+-- their few rows per stack-month, so it is rebuilt whole on every run.
 with
 
-per_minute as (
+series_percentiles as (
 
-    -- an incremental run recomputes the months of the days the per-minute model reprocessed:
-    -- from the last day this model saw, minus the same look-back
-    select * from {{ ref('int_metrics_usage_per_minute') }}
-    where {{ incremental_since('billing_month', 'last_sampled_day', as_month=true) }}
+    select * from {{ ref('int_metrics_series_percentiled') }}
+
+),
+
+dpm_percentiles as (
+
+    select * from {{ ref('int_metrics_dpm_percentiled') }}
 
 ),
 
@@ -39,32 +29,13 @@ organizations as (
 
 ),
 
-percentiled as (
-
-    select
-        billing_month,
-        stack_id,
-        count(*) as sample_count,
-        max(sampled_day) as last_sampled_day,
-        {{ billing_percentile('active_series') }} as p95_active_series
-    from per_minute
-    group by billing_month, stack_id
-
-),
-
-dpm_percentiles as (
-
-    select * from {{ ref('int_metrics_dpm_percentiled') }}
-
-),
-
 stack_starts as (
 
     -- a stack created mid-month is expected to report only from its first sample on
     select
         stack_id,
-        min(sampled_minute) as first_sampled_minute
-    from {{ ref('int_metrics_usage_per_minute') }}
+        min(first_sampled_minute) as first_sampled_minute
+    from series_percentiles
     group by stack_id
 
 ),
@@ -74,15 +45,15 @@ covered as (
     -- The minutes the month should have had samples for: from the month's start (or the stack's
     -- first sample) to the month's end (or the as-of time, for a month still open).
     select
-        percentiled.*,
+        series_percentiles.*,
         {{ minutes_between(
-            'greatest(cast(percentiled.billing_month as timestamp), stack_starts.first_sampled_minute)',
-            'least(cast(' ~ next_month_start('percentiled.billing_month') ~ ' as timestamp), '
+            'greatest(cast(series_percentiles.billing_month as timestamp), stack_starts.first_sampled_minute)',
+            'least(cast(' ~ next_month_start('series_percentiles.billing_month') ~ ' as timestamp), '
                 ~ grafana_cloud_as_of() ~ ')'
         ) }} as expected_minutes
-    from percentiled
+    from series_percentiles
     inner join stack_starts
-        on percentiled.stack_id = stack_starts.stack_id
+        on series_percentiles.stack_id = stack_starts.stack_id
 
 )
 
