@@ -21,8 +21,9 @@ keys as (
     select {{ key_list }}
     from {{ model }}
     {%- if day_column and loaded_at_column %}
+    -- distinct: a semi-join on every row of a full refresh ran out of memory at 414M rows
     where {{ day_column }} in (
-        select {{ day_column }} from {{ model }}
+        select distinct {{ day_column }} from {{ model }}
         where {{ loaded_at_column }} = (select max({{ loaded_at_column }}) from {{ model }})
     )
     {%- endif %}
