@@ -20,4 +20,3 @@
 {% macro grafana_cloud_run_started_at() -%}
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
-
