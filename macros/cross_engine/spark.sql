@@ -103,7 +103,17 @@
     {%- endif -%}
     {%- set cwd = run_query("select java_method('java.lang.System', 'getProperty', 'user.dir')").columns[0].values()[0] -%}
     {%- set relative = path[2:] if path.startswith('./') else path -%}
-    {{- return(cwd.rstrip('/') ~ '/' ~ relative) -}}
+    {%- set absolute = cwd.rstrip('/') ~ '/' ~ relative -%}
+    {%- if target.method != 'session' -%}
+        {#- the server reads the files, not dbt: say where a relative path landed -#}
+        {%- do log(
+            "grafana_cloud_costs: the relative path '" ~ path ~ "' is read by the Spark server as " ~ absolute
+            ~ " (its working directory, not the folder dbt runs in); give an absolute path or a URI"
+            ~ " (s3a://, abfss://, hdfs://) that the server can read.",
+            info=true
+        ) -%}
+    {%- endif -%}
+    {{- return(absolute) -}}
 {%- endmacro %}
 
 

@@ -31,6 +31,9 @@
             'select count(*) from glob(' ~ grafana_cloud_costs.sql_string(pattern) ~ ')'
         ).columns[0].values()[0] -%}
     {%- endif -%}
+    {%- if execute and file_count == 0 and level == 'items' -%}
+        {%- do grafana_cloud_costs.log_no_billed_usage(pattern) -%}
+    {%- endif -%}
     {%- set text = grafana_cloud_costs.type_text() -%}
     {%- set number = grafana_cloud_costs.type_decimal(6) -%}
 
@@ -152,6 +155,15 @@
             {'pathGlobFilter': '*.json', 'recursiveFileLookup': 'true'}
         ) -%}
         {%- set location = grafana_cloud_costs.spark_table_location(files).rstrip('/') -%}
+        {%- if level == 'items' -%}
+            {%- set file_count = run_query(
+                'select count(*) from ' ~ files ~ " where regexp_extract(path, '^(.*)/[^/]+/[^/]+$', 1) = "
+                ~ grafana_cloud_costs.sql_string(location)
+            ).columns[0].values()[0] -%}
+            {%- if file_count == 0 -%}
+                {%- do grafana_cloud_costs.log_no_billed_usage(location ~ '/*/*.json') -%}
+            {%- endif -%}
+        {%- endif -%}
     {%- endif %}
     (
         with files as (
@@ -212,4 +224,20 @@
         from usages
         {%- endif %}
     ) as billed_usage
+{%- endmacro %}
+
+
+{#
+    Reconciliation is optional, so finding no invoice is not an error; but it is said, with the
+    place looked in, so that a mistyped folder (or, on a Spark Thrift Server, a relative path
+    resolved on the server) does not pass for "no invoice".
+#}
+{% macro log_no_billed_usage(looked_for) -%}
+    {%- do log(
+        "grafana_cloud_costs: no billed-usage file found (looked for " ~ looked_for ~ "): the invoice"
+        ~ " reconciliation marts will be empty. To reconcile, set grafana_cloud_billed_usage_path to the"
+        ~ " folder of Cloud API billed-usage responses, <folder>/<org_slug>/<YYYY-MM>.json"
+        ~ " (README 'Reconcile with Grafana's invoice').",
+        info=true
+    ) -%}
 {%- endmacro %}

@@ -183,5 +183,7 @@ def test_a_var_cannot_inject_sql(tmp_path: Path, var_name: str) -> None:
         assert not result.ok
         assert f"The var grafana_cloud_bytes_per_gb must be a number; got {attack}." in result.output
     else:
-        # no invoice under that path: nothing to reconcile, and the build succeeds
+        # no invoice under that path: nothing to reconcile, and the build succeeds, saying so
         assert result.ok, result.output[-3000:]
+        assert f"no billed-usage file found (looked for {attack}/*/*.json)" in result.output
+        assert "reconciliation marts will be empty" in result.output

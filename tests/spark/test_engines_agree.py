@@ -13,15 +13,21 @@ Scenarios, chosen to be few because a Spark build of the project takes a couple 
   which dbt-spark otherwise switches off): malformed values must be rejected, not raise;
 - daily Parquet exports loaded incrementally (insert_overwrite of day partitions on Spark,
   delete+insert on DuckDB) in two runs with a re-delivered day, from an export folder and an
-  invoice whose paths and names carry quotes and spaces.
+  invoice whose paths and names carry quotes and spaces;
+- the same daily exports through a Spark Thrift Server (profiles.yml `spark_cluster`, dbt-spark's
+  `thrift` method, as against a cluster): a local HiveThriftServer2 started from PySpark's jars,
+  in a working directory of its own, so that every path dbt hands it must stand on its own.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Mapping
@@ -41,14 +47,17 @@ pytest.importorskip("pyspark", reason="make setup-spark installs dbt-spark and P
 ANSI_WRAPPER = Path(__file__).with_name("dbt_ansi.py")
 
 
-def spark_dbt(project: Project, *args: str, vars: Mapping[str, Any] | None = None, ansi: bool = False) -> BuildResult:
-    """Run dbt on the Spark target in the project's folder: its own target path and warehouse."""
+def spark_dbt(project: Project, *args: str, vars: Mapping[str, Any] | None = None, ansi: bool = False,
+              server: "ThriftServer | None" = None) -> BuildResult:
+    """Run dbt on the Spark target in the project's folder: its own target path and warehouse
+    (a local session), or the `spark_cluster` target against a Thrift Server."""
     all_vars = dict(vars or {})
     if project.mode == "export":
         all_vars.setdefault("grafana_cloud_raw_path", str(project.export_dir))
     spark_dir = project.dir / "target-spark"
     runner = [sys.executable, str(ANSI_WRAPPER)] if ansi else [str(DBT)]
-    command = [*runner, *args, "--target", "spark", "--target-path", str(spark_dir)]
+    target = "spark_cluster" if server else "spark"
+    command = [*runner, *args, "--target", target, "--target-path", str(spark_dir)]
     if all_vars:
         command += ["--vars", yaml.safe_dump(all_vars, default_flow_style=True).strip()]
     env = {
@@ -60,19 +69,23 @@ def spark_dbt(project: Project, *args: str, vars: Mapping[str, Any] | None = Non
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_USE_COLORS": "false",
     }
+    if server:
+        # the marts in `main`, as on DuckDB, so that compare() finds them under <warehouse>/main.db
+        env |= {"SPARK_HOST": "127.0.0.1", "SPARK_PORT": str(server.port), "GRAFANA_CLOUD_COSTS_SPARK_SCHEMA": "main"}
     completed = subprocess.run(command, cwd=project.dir, env=env, capture_output=True, text=True, check=False)
     return BuildResult(completed.returncode, completed.stdout + completed.stderr)
 
 
-def spark_build(project: Project, *extra: str, vars: Mapping[str, Any] | None = None, ansi: bool = False) -> BuildResult:
-    result = spark_dbt(project, "build", *extra, vars=vars, ansi=ansi)
+def spark_build(project: Project, *extra: str, vars: Mapping[str, Any] | None = None, ansi: bool = False,
+                server: "ThriftServer | None" = None) -> BuildResult:
+    result = spark_dbt(project, "build", *extra, vars=vars, ansi=ansi, server=server)
     if not result.ok:
         raise AssertionError(f"Spark dbt build failed in {project.dir}:\n{result.output[-8000:]}")
     return result
 
 
-def assert_engines_agree(project: Project, scenario: str) -> None:
-    results = compare(project.database, project.dir / "target-spark" / "warehouse")
+def assert_engines_agree(project: Project, scenario: str, warehouse: Path | None = None) -> None:
+    results = compare(project.database, warehouse or project.dir / "target-spark" / "warehouse")
     summary = report(results)
     print(f"\n== {scenario}\n{summary}")
     assert results, "no mart to compare"
@@ -201,5 +214,92 @@ def test_incremental_daily_exports_agree(tmp_path: Path) -> None:
     assert "incremental model staging.stg_grafana_cloud__metrics_usage" in second.output
     assert_engines_agree(project, "daily Parquet exports, two incremental runs (export folder)")
     # and the figures are real: two months of three stacks, the invoice read from its folder
+    assert project.query("select count(*) from fct_grafana_cloud_metrics_usage") == [(6,)]
+    assert project.query("select count(*) from fct_grafana_cloud_invoice_reconciliation where org_slug = 'o''brien'")[0][0] > 0
+
+
+# -- the same daily exports through a Spark Thrift Server ------------------------------------------
+
+
+class ThriftServer:
+    """A local Spark Thrift Server (HiveThriftServer2 from PySpark's own jars), as a cluster would
+    run one: its warehouse, metastore and working directory are its own, not the project's."""
+
+    def __init__(self, home: Path) -> None:
+        import pyspark
+
+        self.home = home
+        self.warehouse = home / "warehouse"
+        self.log = home / "thriftserver.log"
+        with socket.socket() as probe:  # a free port
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        spark_home = Path(pyspark.__file__).parent
+        command = [
+            str(spark_home / "bin" / "spark-submit"),
+            "--class", "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
+            "--master", "local[2]", "--driver-memory", "2g",
+            "--conf", "spark.sql.session.timeZone=UTC",
+            "--conf", f"spark.sql.warehouse.dir={self.warehouse}",
+            "--conf", f"spark.hadoop.javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName={home / 'metastore_db'};create=true",
+            "--conf", "spark.sql.shuffle.partitions=4",
+            "--conf", "spark.ui.enabled=false",
+            "--hiveconf", f"hive.server2.thrift.port={self.port}",
+            "--hiveconf", "hive.server2.thrift.bind.host=127.0.0.1",
+            "spark-internal",
+        ]
+        env = {**os.environ, "SPARK_HOME": str(spark_home), "SPARK_LOCAL_IP": "127.0.0.1"}
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        deadline = time.monotonic() + 180
+        while "HiveThriftServer2 started" not in self.log.read_text(errors="replace"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError(f"the Spark Thrift Server did not start; its log:\n{self.log.read_text()[-4000:]}")
+            time.sleep(1)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def thrift_server(tmp_path: Path):
+    home = tmp_path / "thrift server"
+    home.mkdir()
+    server = ThriftServer(home)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_spark_thrift_server_builds_the_daily_exports_alike(tmp_path: Path, thrift_server: ThriftServer) -> None:
+    project = Project(tmp_path / "a project", mode="export")
+    folder = tmp_path / "it's an export folder"
+    project.export_dir.rename(folder)
+    project.export_dir = folder
+    write_static_tables(project)
+    variables = {"grafana_cloud_as_of": AS_OF, "grafana_cloud_reconciliation_tolerance_usd": 1000000}
+
+    for day in days(date(2024, 9, 1), date(2024, 9, 10)):
+        write_day(project, day)
+    project.build(vars=variables)
+    spark_build(project, "--exclude", "resource_type:unit_test", vars=variables, server=thrift_server)
+
+    for day in days(date(2024, 9, 11), date(2024, 10, 3)):
+        write_day(project, day)
+    write_day(project, date(2024, 9, 9), bump=7)
+    project.build(vars=variables)
+    second = spark_build(project, "--exclude", "resource_type:unit_test", vars=variables, server=thrift_server)
+    assert "incremental model staging.stg_grafana_cloud__metrics_usage" in second.output
+    # the server wrote the tables, in its own warehouse: nothing under the project's
+    assert not (project.dir / "target-spark" / "warehouse").exists()
+    assert_engines_agree(project, "daily Parquet exports through a Spark Thrift Server", thrift_server.warehouse)
     assert project.query("select count(*) from fct_grafana_cloud_metrics_usage") == [(6,)]
     assert project.query("select count(*) from fct_grafana_cloud_invoice_reconciliation where org_slug = 'o''brien'")[0][0] > 0
