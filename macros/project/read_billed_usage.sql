@@ -155,14 +155,16 @@
             {'pathGlobFilter': '*.json', 'recursiveFileLookup': 'true'}
         ) -%}
         {%- set location = grafana_cloud_costs.spark_table_location(files).rstrip('/') -%}
-        {%- if level == 'items' -%}
-            {%- set file_count = run_query(
-                'select count(*) from ' ~ files ~ " where regexp_extract(path, '^(.*)/[^/]+/[^/]+$', 1) = "
-                ~ grafana_cloud_costs.sql_string(location)
-            ).columns[0].values()[0] -%}
-            {%- if file_count == 0 -%}
-                {%- do grafana_cloud_costs.log_no_billed_usage(location ~ '/*/*.json') -%}
-            {%- endif -%}
+    {%- endif -%}
+    {#- a file directly in an organization's folder: <location>/<org_slug>/<file>.json -#}
+    {%- set in_an_org_folder = "regexp_extract(path, '^(.*)/[^/]+/[^/]+$', 1) = "
+        ~ grafana_cloud_costs.sql_string(location) -%}
+    {%- if execute and level == 'items' -%}
+        {%- set file_count = run_query(
+            'select count(*) from ' ~ files ~ ' where ' ~ in_an_org_folder
+        ).columns[0].values()[0] -%}
+        {%- if file_count == 0 -%}
+            {%- do grafana_cloud_costs.log_no_billed_usage(location ~ '/*/*.json') -%}
         {%- endif -%}
     {%- endif %}
     (
@@ -172,7 +174,7 @@
                 regexp_extract(path, '([^/]+)/[^/]+$', 1) as org_slug,
                 cast(decode(content, 'UTF-8') as string) as content
             from {{ files }}
-            where regexp_extract(path, '^(.*)/[^/]+/[^/]+$', 1) = {{ grafana_cloud_costs.sql_string(location) }}
+            where {{ in_an_org_folder }}
         ),
         items as (
             select
