@@ -295,3 +295,9 @@ def test_a_spark_thrift_server_builds_the_daily_exports_alike(tmp_path: Path, th
     # the server wrote the tables, in its own warehouse: nothing under the project's
     assert not (project.dir / "target-spark" / "warehouse").exists()
     assert any((thrift_server.warehouse / "main.db").iterdir())
+    # a relative path is resolved by the server, in its own folder, and the log says where
+    relative = spark_dbt(project, "run-operation", "spark_absolute_path", "--args", "{path: seeds/billed_usage}",
+                         server=thrift_server)
+    assert relative.ok, relative.output[-3000:]
+    assert (f"the relative path 'seeds/billed_usage' is read by the Spark server as "
+            f"{thrift_server.home}/seeds/billed_usage (its working directory") in relative.output
