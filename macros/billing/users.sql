@@ -6,8 +6,10 @@
 
 {#
     The share of one user given to each of the `stack_count` stacks they were active on in the
-    month: an equal split, so that a user's shares add up to one user.
+    month: an equal split, so that a user's shares add up to one user. Twelve decimals: the
+    shares are summed per stack before the allocation rounds the sums to micro-users, and shares
+    rounded to six decimals each (0.333333) drifted a micro-user per three users (DECISIONLOG D50).
 #}
 {% macro equal_share(stack_count) -%}
-    {{ grafana_cloud_costs.to_decimal('1.0 / ' ~ stack_count, 6) }}
+    {{ grafana_cloud_costs.to_decimal('1.0 / ' ~ stack_count, 12) }}
 {%- endmacro %}

@@ -40,6 +40,23 @@
 {%- endmacro %}
 
 
+{#
+    a / b for non-negative whole numbers, rounded half up to `scale` decimals, exactly:
+    floor((2 * a * 10^scale + b) / (2 * b)) units of 10^-scale. No floating point, so a quotient
+    at 15 or more significant digits is still exact (a double would not be).
+#}
+{% macro round_divide(numerator, denominator, scale) -%}
+    {%- set wide = grafana_cloud_costs.type_wide_integer() -%}
+    {{ grafana_cloud_costs.to_decimal(
+        grafana_cloud_costs.floor_divide(
+            'cast(' ~ numerator ~ ' as ' ~ wide ~ ') * ' ~ 2 * 10 ** scale ~ ' + cast(' ~ denominator ~ ' as ' ~ wide ~ ')',
+            '2 * cast(' ~ denominator ~ ' as ' ~ wide ~ ')'
+        ) ~ ' * ' ~ grafana_cloud_costs.unit_fraction(scale),
+        scale
+    ) }}
+{%- endmacro %}
+
+
 {# ceil(a / b) for non-negative whole numbers: floor((a + b - 1) / b), exact. #}
 {% macro ceiling_divide(numerator, denominator) -%}
     {{ grafana_cloud_costs.floor_divide('(' ~ numerator ~ ') + (' ~ denominator ~ ') - 1', denominator) }}

@@ -54,6 +54,8 @@ def products(tmp_path_factory: pytest.TempPathFactory) -> Project:
             org("k6"),
             org("free", "free"),
             org("trial", "trial"),
+            org("gb_edge"),
+            org("thirds"),
         ],
     )
     project.write_rows(
@@ -71,6 +73,11 @@ def products(tmp_path_factory: pytest.TempPathFactory) -> Project:
             stack("k2", "k6"),
             stack("f1", "free"),
             stack("t1", "trial"),
+            stack("e1", "gb_edge"),
+            stack("e2", "gb_edge"),
+            stack("th1", "thirds"),
+            stack("th2", "thirds"),
+            stack("th3", "thirds"),
         ],
     )
     project.write_rows(
@@ -88,6 +95,9 @@ def products(tmp_path_factory: pytest.TempPathFactory) -> Project:
             # free and trial: usage reported, never billed
             {"stack_id": "f1", "signal": "logs", "usage_start": "2024-09-03 10:00:00", "ingested_bytes": 500 * GB},
             {"stack_id": "t1", "signal": "logs", "usage_start": "2024-09-03 10:00:00", "ingested_bytes": 500 * GB},
+            # gb_edge: 50,249,999,600 + 249,999,600 bytes = 50,499,999,200 bytes = 50.4999992 GB
+            {"stack_id": "e1", "signal": "logs", "usage_start": "2024-09-03 10:00:00", "ingested_bytes": 50_249_999_600},
+            {"stack_id": "e2", "signal": "logs", "usage_start": "2024-09-03 10:00:00", "ingested_bytes": 249_999_600},
         ],
     )
     activity = []
@@ -112,6 +122,10 @@ def products(tmp_path_factory: pytest.TempPathFactory) -> Project:
     # plugin_mid: 4 active users over two stacks; plugin_gone: 2 active users
     activity += [login("p1", "m1"), login("p1", "m2"), login("p2", "m3"), login("p2", "m4")]
     activity += [login("g1", "n1"), login("g1", "n2")]
+    # thirds: x01, x04, .., x13 only on th1; x02, .., x14 only on th2; x03, x06, x09, x12 on all three
+    for n in range(1, 15):
+        stacks = ["th1"] if n % 3 == 1 else ["th2"] if n % 3 == 2 else ["th1", "th2", "th3"]
+        activity += [login(stack_id, f"x{n:02d}") for stack_id in stacks]
     project.write_rows("grafana_cloud_user_activity", activity)
     project.write_rows(
         "grafana_cloud_enterprise_plugins",
@@ -210,6 +224,18 @@ def test_logs_cloud_api_example(products: Project) -> None:
     assert line(products, "logs", "logs_ingested_gb", "2024-10-01")["cost_usd"] == 0
 
 
+def test_org_gb_are_rounded_from_the_summed_bytes_not_from_stack_gb(products: Project) -> None:
+    logs = line(products, "gb_edge", "logs_ingested_gb")
+    # 50,499,999,200 bytes = 50.4999992 GB -> 50 GB, within the 50 included: $0. (The stacks'
+    # GB to six decimals, 50.250000 + 0.250000 = 50.5, would have rounded to 51 and billed $0.50.)
+    assert logs["usage_quantity"] == Decimal("50.499999")
+    assert logs["billed_usage_quantity"] == 50
+    assert logs["billable_quantity"] == 0
+    assert logs["cost_usd"] == Decimal("0.00")
+    assert stack_usage(products, "e1", "logs_ingested_gb") == Decimal("50.25")
+    assert stack_usage(products, "e2", "logs_ingested_gb") == Decimal("0.25")
+
+
 def test_traces_and_profiles(products: Project) -> None:
     # traces 60 GB - 50 = 10 x $0.50 = $5.00; profiles 30 GB < 50 included = $0
     assert line(products, "logs", "traces_ingested_gb")["cost_usd"] == Decimal("5.00")
@@ -230,6 +256,25 @@ def test_users_cloud_api_example(products: Project) -> None:
     assert stack_costs(products, "users", "grafana_active_users") == {"u1": Decimal("47.14"), "u2": Decimal("40.86")}
     # u15 logged in at exactly 00:00:00 on October 1st: October's only user
     assert line(products, "users", "grafana_active_users", "2024-10-01")["usage_quantity"] == 1
+
+
+def test_user_shares_over_three_stacks_do_not_drift(products: Project) -> None:
+    users = line(products, "thirds", "grafana_active_users")
+    # 14 users, 3 included -> 11 x $8 = $88.00
+    assert users["usage_quantity"] == 14
+    assert users["cost_usd"] == Decimal("88.00")
+    # th1 = th2 = 5 + 4/3 users, th3 = 4/3: 14,000,000 micro-users floor to 6,333,333 +
+    # 6,333,333 + 1,333,333; the leftover micro-user goes to th1 (tied with th2, first by id)
+    assert stack_usage(products, "th1", "grafana_active_users") == Decimal("6.333334")
+    assert stack_usage(products, "th2", "grafana_active_users") == Decimal("6.333333")
+    assert stack_usage(products, "th3", "grafana_active_users") == Decimal("1.333333")
+    # 8,800 cents x 6.333334 / 14 = 3,981.33, x 6.333333 / 14 = 3,981.33, x 1.333333 / 14 = 838.10:
+    # floors 3,981 + 3,981 + 838 = 8,800, nothing left over
+    assert stack_costs(products, "thirds", "grafana_active_users") == {
+        "th1": Decimal("39.81"),
+        "th2": Decimal("39.81"),
+        "th3": Decimal("8.38"),
+    }
 
 
 def test_irm_users_include_schedules_and_exclude_plain_logins(products: Project) -> None:
@@ -290,6 +335,7 @@ def test_platform_fee_once_per_paying_org_and_month(products: Project) -> None:
         " where sku = 'platform_fee' order by org_slug, billing_month"
     )
     assert [(fee["org_slug"], str(fee["billing_month"])) for fee in fees] == [
+        ("gb_edge", "2024-09-01"),
         ("irm", "2024-09-01"),
         ("k6", "2023-07-01"),
         ("k6", "2024-09-01"),
@@ -297,6 +343,7 @@ def test_platform_fee_once_per_paying_org_and_month(products: Project) -> None:
         ("logs", "2024-10-01"),
         ("plugin_gone", "2024-09-01"),
         ("plugin_mid", "2024-09-01"),
+        ("thirds", "2024-09-01"),
         ("users", "2024-09-01"),
         ("users", "2024-10-01"),
     ]

@@ -1,6 +1,7 @@
 -- The billing quantity of every usage SKU per stack and month, one tall table. Each product's
 -- intermediate model computes its quantity; this model only stacks them up. Stack quantities add
--- up to the organization's quantity, and are the weights used to allocate its charge.
+-- up to the organization's quantity (to six decimals), and are the weights used to allocate its
+-- charge. GB SKUs also carry their bytes, from which the organization's GB are converted once.
 with
 
 metrics as (
@@ -34,7 +35,8 @@ unioned as (
         org_slug,
         stack_id,
         'metrics_active_series' as sku,
-        {{ to_decimal('billable_series', 6) }} as usage_quantity
+        {{ to_decimal('billable_series', 6) }} as usage_quantity,
+        cast(null as {{ type_wide_integer() }}) as ingested_bytes
     from metrics
 
     union all
@@ -44,7 +46,8 @@ unioned as (
         org_slug,
         stack_id,
         signal || '_ingested_gb' as sku,
-        ingested_gb as usage_quantity
+        ingested_gb as usage_quantity,
+        cast(ingested_bytes as {{ type_wide_integer() }}) as ingested_bytes
     from ingestion
 
     union all
@@ -54,7 +57,8 @@ unioned as (
         org_slug,
         stack_id,
         sku,
-        active_users as usage_quantity
+        active_users as usage_quantity,
+        cast(null as {{ type_wide_integer() }}) as ingested_bytes
     from users
 
     union all
@@ -64,7 +68,8 @@ unioned as (
         org_slug,
         stack_id,
         'k6_vuh' as sku,
-        sum(vuh) as usage_quantity
+        sum(vuh) as usage_quantity,
+        cast(null as {{ type_wide_integer() }}) as ingested_bytes
     from k6_runs
     group by billing_month, org_slug, stack_id
 
@@ -75,5 +80,6 @@ select
     org_slug,
     stack_id,
     sku,
-    {{ to_decimal('usage_quantity', 6) }} as usage_quantity
+    {{ to_decimal('usage_quantity', 6) }} as usage_quantity,
+    ingested_bytes
 from unioned
