@@ -16,7 +16,8 @@
     through TIMESTAMPTZ and back to UTC; text without one is already UTC. Fast paths, because the
     parse runs on every raw sample: a value that already is a timestamp (a typed Parquet column;
     typeof() is folded into a constant) is only cast, and the contract's plain
-    "YYYY-MM-DD HH:MM:SS" (19 characters, ':' at 17) skips the regular expression.
+    "YYYY-MM-DD HH:MM:SS" (19 characters, ':' at 17) skips the regular expression. Text with a
+    zone is normalized (normalized_zone) before the cast.
 #}
 {% macro duckdb__parse_utc_timestamp(expression) -%}
     {%- set text = 'cast(' ~ expression ~ ' as varchar)' -%}
@@ -28,7 +29,7 @@
         when length({{ text }}) = 19 and substr({{ text }}, 17, 1) = ':'
             then try_cast({{ text }} as timestamp)
         when regexp_matches({{ text }}, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
-            then timezone('UTC', try_cast({{ text }} as timestamptz))
+            then timezone('UTC', try_cast({{ grafana_cloud_costs.normalized_zone(text) }} as timestamptz))
         else try_cast({{ text }} as timestamp)
     end
 {%- endmacro %}
@@ -45,9 +46,18 @@
 #}
 {% macro spark__parse_utc_timestamp(expression) -%}
     case
-        when cast({{ expression }} as string) rlike '^ *[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)? *$'
-            then try_cast(cast({{ expression }} as string) as timestamp)
+        when cast({{ expression }} as string) rlike '^ *[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)? *$'
+            then try_cast({{ grafana_cloud_costs.normalized_zone('cast(' ~ expression ~ ' as string)') }} as timestamp)
     end
+{%- endmacro %}
+
+
+{#
+    RFC 3339 allows a lowercase "z" (and "t"), and exports often write a space before the offset
+    ("... 01:00:00 +02:00"); the engines' casts accept neither, so both are normalized first.
+#}
+{% macro normalized_zone(text) -%}
+    replace(replace(upper({{ text }}), ' +', '+'), ' -', '-')
 {%- endmacro %}
 
 

@@ -56,3 +56,17 @@
 {% macro default__safe_cast(expression, data_type) -%}
     try_cast({{ expression }} as {{ data_type }})
 {%- endmacro %}
+
+
+{#
+    Prometheus' `x < Inf`, the filter in Grafana's metrics billing query
+    (quantile_over_time(0.95, ... < Inf)): false for +Infinity and for NaN, which DuckDB and Spark
+    both sort above every number; null for null.
+#}
+{% macro is_below_infinity(expression) -%}
+    {{ return(adapter.dispatch('is_below_infinity', 'grafana_cloud_costs')(expression)) }}
+{%- endmacro %}
+
+{% macro default__is_below_infinity(expression) -%}
+    ({{ expression }} < cast('Infinity' as {{ grafana_cloud_costs.type_double() }}))
+{%- endmacro %}

@@ -62,6 +62,7 @@ class Project:
         self.mode = mode
         self.database = directory / "warehouse.duckdb"
         self.export_dir = directory / "export"
+        self.last_build: BuildResult | None = None  # the output of the latest build(), for its warnings
         for part in PROJECT_PARTS:
             source = ROOT / part
             if source.is_dir():
@@ -154,6 +155,7 @@ class Project:
     def build(self, *extra: str, vars: Mapping[str, Any] | None = None, expect_success: bool = True) -> BuildResult:
         """dbt build (models, seeds, data tests; unit tests run in `make test-dbt`)."""
         result = self.dbt("build", "--exclude", "resource_type:unit_test", *extra, vars=vars)
+        self.last_build = result
         if expect_success and not result.ok:
             raise AssertionError(f"dbt build failed in {self.dir}:\n{result.output[-6000:]}")
         return result

@@ -102,6 +102,7 @@ def metrics(tmp_path_factory: pytest.TempPathFactory) -> Project:
             {"org_slug": "pro1", "org_name": "Pro 1 DPM", "plan": "pro", "included_dpm_per_series": 1},
             {"org_slug": "api", "org_name": "Cloud API example", "plan": "pro", "included_dpm_per_series": ""},
             {"org_slug": "midnight", "org_name": "Midnight", "plan": "pro", "included_dpm_per_series": 1},
+            {"org_slug": "notfinite", "org_name": "Not finite", "plan": "pro", "included_dpm_per_series": 1},
         ],
     )
     stacks = [{"stack_id": stack, "stack_slug": stack, "org_slug": "spikes"} for stack, *_ in SPIKES]
@@ -118,6 +119,7 @@ def metrics(tmp_path_factory: pytest.TempPathFactory) -> Project:
         {"stack_id": "pro1_6dpm", "stack_slug": "pro1-6dpm", "org_slug": "pro1"},
         {"stack_id": "api1", "stack_slug": "api1", "org_slug": "api"},
         {"stack_id": "mid1", "stack_slug": "mid1", "org_slug": "midnight"},
+        {"stack_id": "inf1", "stack_slug": "inf1", "org_slug": "notfinite"},
     ]
     project.write_rows("grafana_cloud_stacks", stacks)
 
@@ -147,6 +149,21 @@ def metrics(tmp_path_factory: pytest.TempPathFactory) -> Project:
             ('mid1', '2024-10-01 00:00:00', 200.0, 0.0),
             ('mid1', '2024-10-01 00:01:00', 300.0, 0.0)
         ) as t(stack_id, sampled_at, active_series, samples_per_second)
+        """,
+        # 19 hourly samples of 21,000 .. 39,000 series at 1 DPM per series, then a +Inf series
+        # sample and a NaN samples/s sample, which Grafana's query (... < Inf) leaves out
+        """
+        select
+            'inf1' as stack_id,
+            strftime(timestamp '2024-09-02 00:00:00' + to_hours(i), '%Y-%m-%d %H:%M:%S') as sampled_at,
+            cast(21000 + 1000 * i as double) as active_series,
+            (21000 + 1000 * i) / 60.0 as samples_per_second
+        from range(19) as t(i)
+        union all
+        select * from (values
+            ('inf1', '2024-09-02 19:00:00', cast('inf' as double), 100 / 60.0),
+            ('inf1', '2024-09-02 20:00:00', 50000.0, cast('nan' as double))
+        )
         """,
     ]
     project.write_sql("grafana_cloud_metrics_usage", "\nunion all\n".join(parts))
@@ -203,6 +220,24 @@ def test_constant_usage_bills_the_constant(metrics: Project) -> None:
     assert row["billable_series"] == 20_000
     # (20,000 - 10,000 included) x $6.50 / 1,000 in September 2024
     assert stack_cost(metrics, "const") == Decimal("65.00")
+
+
+def test_infinite_and_nan_samples_are_left_out_as_grafana_does(metrics: Project) -> None:
+    row = usage(metrics, "inf1")
+    # 19 finite samples; rank 0.95 x 18 = 17.1 -> 38,000 + 0.1 x 1,000 = 38,100 (series and DPM)
+    assert row["sample_count"] == 19
+    assert row["p95_active_series"] == pytest.approx(38_100)
+    assert row["p95_dpm"] == pytest.approx(38_100)
+    # 38,100 - 10,000 included = 28,100 x $6.50 / 1,000 = $182.65
+    assert org_line(metrics, "notfinite")["cost_usd"] == Decimal("182.65")
+    # both rows are in the quarantine, the build did not fail, and a warning names them
+    assert metrics.query(
+        "select column_name, raw_row_count from audit_grafana_cloud_rejected_rows"
+        " where stack_id = 'inf1' and reason = 'non_finite_value' order by column_name"
+    ) == [("active_series", 1), ("samples_per_second", 1)]
+    output = metrics.last_build.output
+    assert "Metrics samples of +Inf or NaN, left out of the bill" in output
+    assert "stack inf1, active_series is not a number below +Inf" in output
 
 
 def test_a_sample_at_midnight_on_the_first_belongs_to_the_new_month(metrics: Project) -> None:
@@ -281,11 +316,11 @@ def test_stack_costs_add_up_to_every_org_line(metrics: Project) -> None:
     )
     assert mismatches == []
     # one line per org and month with usage: spikes in 4 months, midnight and repriced in 2,
-    # constant, shared, free, trial, adv4, pro1 and api in 1
+    # constant, shared, free, trial, adv4, pro1, api and notfinite in 1
     metrics_lines = metrics.query(
         "select count(*) from fct_grafana_cloud_invoice_lines where sku = 'metrics_active_series'"
     )
-    assert metrics_lines[0][0] == 4 + 2 + 2 + 7
+    assert metrics_lines[0][0] == 4 + 2 + 2 + 8
 
 
 @pytest.fixture(scope="module")
