@@ -1,8 +1,9 @@
 {#
     Org-level usage rounded as Grafana's Cloud API example does before the allowance is
     subtracted: whole series and whole GB (129,755.72 -> 129,756; 251.021 -> 251). The number of
-    decimals per usage unit is the var grafana_cloud_usage_rounding_digits; a unit missing from
-    it keeps six decimals.
+    decimals per usage unit is the var grafana_cloud_usage_rounding_digits; a price-book unit
+    missing from it fails the build before any charge is priced (test
+    price_book_units_have_a_rounding_rule), so the six-decimal branch below is only a fallback.
 #}
 {% macro round_usage(quantity, usage_unit) -%}
     {%- set digits_by_unit = var('grafana_cloud_usage_rounding_digits') -%}

@@ -282,6 +282,27 @@ def test_a_missing_price_fails_naming_sku_plan_and_month(tmp_path) -> None:
     ) == [(0,)]
 
 
+def test_a_price_book_unit_without_a_rounding_rule_fails_the_build(tmp_path) -> None:
+    project = Project(tmp_path, mode="seeds")
+    project.write_rows("grafana_cloud_organizations", [ORGANIZATIONS[0]])
+    project.write_rows("grafana_cloud_stacks", [STACKS[0]])
+    project.write_rows(
+        "grafana_cloud_metrics_usage",
+        [{"stack_id": "1", "sampled_at": "2024-09-10 10:00:00", "active_series": 50_000, "samples_per_second": 1}],
+    )
+    price_book = project.dir / "seeds" / "reference" / "grafana_cloud_price_book.csv"
+    # "series" instead of "active_series": usage would no longer be rounded to whole series
+    price_book.write_text(price_book.read_text().replace(",active_series,", ",series,"))
+    result = project.build(expect_success=False)
+    assert not result.ok
+    assert "4 price-book row(s) have a usage_unit that the var grafana_cloud_usage_rounding_digits" in result.output
+    assert "sku metrics_active_series, plan pro: usage_unit series: 2 rows" in result.output
+    assert "sku metrics_active_series, plan advanced: usage_unit series: 2 rows" in result.output
+    assert project.query(
+        "select count(*) from information_schema.tables where table_name = 'fct_grafana_cloud_costs'"
+    ) == [(0,)]
+
+
 def test_patchy_months_are_warned_and_mid_month_stacks_are_not(tmp_path) -> None:
     project = Project(tmp_path, mode="export")
     project.write_rows("grafana_cloud_organizations", [ORGANIZATIONS[0]])
