@@ -303,6 +303,35 @@ def test_a_price_book_unit_without_a_rounding_rule_fails_the_build(tmp_path) -> 
     ) == [(0,)]
 
 
+def test_doubtful_reference_data_is_warned_and_billed_as_given(tmp_path) -> None:
+    project = Project(tmp_path, mode="seeds")
+    project.write_rows(
+        "grafana_cloud_organizations",
+        [{"org_slug": "pro4", "org_name": "Pro with 4 DPM", "plan": "pro", "included_dpm_per_series": 4}],
+    )
+    project.write_rows("grafana_cloud_stacks", [{"stack_id": "1", "stack_slug": "pro4-1", "org_slug": "pro4"}])
+    # 20,000 series at 4 DPM each: p95 DPM 80,000 / 4 included = 20,000 billable series
+    project.write_rows(
+        "grafana_cloud_metrics_usage",
+        [{"stack_id": "1", "sampled_at": "2024-09-10 10:00:00", "active_series": 20_000, "samples_per_second": 80_000 / 60}],
+    )
+    price_book = project.dir / "seeds" / "reference" / "grafana_cloud_price_book.csv"
+    # a k6 price dated mid-month: in effect from the next month's first day
+    price_book.write_text(
+        price_book.read_text().replace("k6_vuh,k6,k6 Virtual User Hours,vuh,0.15,500,pro,2021-11-01,",
+                                       "k6_vuh,k6,k6 Virtual User Hours,vuh,0.15,500,pro,2021-11-15,")
+    )
+    result = project.build()
+    assert "Organizations with 4 included DPM per series on a plan other than Advanced" in result.output
+    assert "org_slug pro4 (plan pro)" in result.output
+    assert "Price-book rows dated within a month" in result.output
+    assert "sku k6_vuh, plan pro: 2021-11-15 to open" in result.output
+    # billed with the 4 DPM as given: (20,000 - 10,000) x $6.50 / 1,000 = $65.00
+    assert project.query(
+        "select billable_quantity, cost_usd from fct_grafana_cloud_invoice_lines where sku = 'metrics_active_series'"
+    ) == [(Decimal("10000"), Decimal("65.00"))]
+
+
 def test_patchy_months_are_warned_and_mid_month_stacks_are_not(tmp_path) -> None:
     project = Project(tmp_path, mode="export")
     project.write_rows("grafana_cloud_organizations", [ORGANIZATIONS[0]])
