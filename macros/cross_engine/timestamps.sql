@@ -30,7 +30,10 @@
             then try_cast({{ text }} as timestamp)
         when regexp_matches({{ text }}, '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
             then timezone('UTC', try_cast({{ grafana_cloud_costs.normalized_zone(text) }} as timestamptz))
-        else try_cast({{ text }} as timestamp)
+        -- only the contract's zone-less shapes: DuckDB's cast would drop a zone name
+        -- ("... America/New_York", "... CEST") or an offset with seconds and read the rest as UTC
+        when regexp_matches({{ text }}, '^ *[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)? *$')
+            then try_cast(upper(trim({{ text }})) as timestamp)
     end
 {%- endmacro %}
 

@@ -59,6 +59,17 @@
 
 
 {#
+    A whole number (bigint) from text or any numeric type, or null. Through decimal(38, 0) first, so
+    that a fraction rounds half away from zero whatever the column's type: cast straight to bigint,
+    text '122.5' became 123 but a double 122.5 became 122 (half to even), and the CSV and Parquet
+    forms of one export disagreed.
+#}
+{% macro safe_whole_number(expression) -%}
+    {{ grafana_cloud_costs.safe_cast(grafana_cloud_costs.safe_cast(expression, grafana_cloud_costs.type_decimal(0)), 'bigint') }}
+{%- endmacro %}
+
+
+{#
     Prometheus' `x < Inf`, the filter in Grafana's metrics billing query
     (quantile_over_time(0.95, ... < Inf)): false for +Infinity and for NaN, which DuckDB and Spark
     both sort above every number; null for null.

@@ -4,9 +4,11 @@
 
     - By default it is the dbt seed of that name (seeds/sample holds the sample month).
     - With the var grafana_cloud_raw_path set, it reads the user's export folder directly instead
-      (no copy through dbt seed): <path>/<table>.parquet, <path>/<table>.csv, or a folder
-      <path>/<table>/ of Parquet or CSV files (one per day, say). A missing table or column stops
-      the build with a message naming what is missing and where it was looked for.
+      (no copy through dbt seed): <path>/<table>.parquet, <path>/<table>.csv, a folder
+      <path>/<table>/ of Parquet or CSV files (one per day, say), or a folder <path>/<table>.parquet/
+      of part files as Spark writes one. A missing table or column, a table in more than one of
+      these forms, or a path with a glob character stops the build with a message naming what is
+      wrong and where it was looked for.
 #}
 {% macro grafana_cloud_raw(table_name) -%}
     {%- if not grafana_cloud_costs.grafana_cloud_product_enabled(table_name) -%}
@@ -17,7 +19,27 @@
     {%- if not raw_path or (model is defined and model.resource_type == 'unit_test') -%}
         {{- return(ref(table_name)) -}}
     {%- endif -%}
+    {%- do grafana_cloud_costs.check_no_glob_characters(raw_path, 'grafana_cloud_raw_path') -%}
     {{- return(adapter.dispatch('read_raw_export', 'grafana_cloud_costs')(raw_path, table_name)) -}}
+{%- endmacro %}
+
+
+{#
+    The readers find files with glob patterns built from the path, where [ ] * ? { } are wildcards:
+    a folder named "export [2024-09]" would match nothing, or other folders. Fail instead.
+#}
+{% macro check_no_glob_characters(path, var_name) -%}
+    {%- set special = [] -%}
+    {%- for character in '[]*?{}' if character in path -%}
+        {%- do special.append(character) -%}
+    {%- endfor -%}
+    {%- if special -%}
+        {{ exceptions.raise_compiler_error(
+            "The " ~ var_name ~ " '" ~ path ~ "' contains " ~ special | join(' ') ~ ", which the file"
+            ~ " readers take as wildcards. Rename the folder (or link it from a path without them) and"
+            ~ " build again."
+        ) }}
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -81,38 +103,52 @@
     {%- endif -%}
 
     {%- set table_path = raw_path.rstrip('/') ~ '/' ~ table_name -%}
+    {#- CSV columns are read as text (the base models cast and check them), in the CSV standard's
+        dialect: a sniffed dialect turned a file with one malformed line into a single column. -#}
+    {%- set csv_options = ", header = true, all_varchar = true, union_by_name = true, delim = ',', quote = '\"', escape = '\"')" -%}
     {%- set candidates = [
         {'pattern': table_path ~ '.parquet', 'format': 'parquet'},
         {'pattern': table_path ~ '.csv', 'format': 'csv'},
         {'pattern': table_path ~ '/**/*.parquet', 'format': 'parquet'},
         {'pattern': table_path ~ '/**/*.csv', 'format': 'csv'},
+        {'pattern': table_path ~ '.parquet/**/*.parquet', 'format': 'parquet'},
+        {'pattern': table_path ~ '.csv/**/*.csv', 'format': 'csv'},
     ] -%}
 
-    {%- set chosen = namespace(reader=none) -%}
-    {%- for candidate in candidates if chosen.reader is none -%}
-        {%- set found = run_query(
+    {#- Every form is looked for: a table in two forms (a stale .parquet beside a fresh .csv, a
+        folder half Parquet and half CSV) stops the build instead of being half read. -#}
+    {%- set found = [] -%}
+    {%- for candidate in candidates -%}
+        {%- set files = run_query(
             'select count(*) from glob(' ~ grafana_cloud_costs.sql_string(candidate.pattern) ~ ')'
         ).columns[0].values()[0] -%}
-        {%- if found > 0 -%}
+        {%- if files > 0 -%}
+            {%- do found.append(candidate.pattern ~ ' (' ~ files ~ ' file' ~ ('s' if files > 1 else '') ~ ')') -%}
             {%- if candidate.format == 'parquet' -%}
-                {%- set chosen.reader = 'read_parquet(' ~ grafana_cloud_costs.sql_string(candidate.pattern)
-                    ~ ', union_by_name = true)' -%}
+                {%- set reader = 'read_parquet(' ~ grafana_cloud_costs.sql_string(candidate.pattern) ~ ', union_by_name = true)' -%}
             {%- else -%}
-                {#- CSV columns are read as text; the base models cast and check them. -#}
-                {%- set chosen.reader = 'read_csv(' ~ grafana_cloud_costs.sql_string(candidate.pattern)
-                    ~ ', header = true, all_varchar = true, union_by_name = true)' -%}
+                {%- set reader = 'read_csv(' ~ grafana_cloud_costs.sql_string(candidate.pattern) ~ csv_options -%}
             {%- endif -%}
+            {%- do candidate.update({'reader': reader}) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- set chosen = candidates | selectattr('reader', 'defined') | list -%}
 
-    {%- if chosen.reader is none -%}
+    {%- if chosen | length == 0 -%}
         {{ exceptions.raise_compiler_error(
             "Raw table '" ~ table_name ~ "' was not found under grafana_cloud_raw_path '" ~ raw_path
             ~ "': looked for " ~ table_path ~ ".parquet, " ~ table_path ~ ".csv and a folder "
             ~ table_path ~ "/ of .parquet or .csv files. Export the table there"
             ~ " (README: 'Load your own export')."
         ) }}
+    {%- elif chosen | length > 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ table_name ~ "' is under grafana_cloud_raw_path '" ~ raw_path
+            ~ "' in more than one form: " ~ found | join(', ') ~ ". Reading one would ignore the"
+            ~ " others; keep one form (all .parquet or all .csv, one file or one folder) and build again."
+        ) }}
     {%- endif -%}
+    {%- set chosen = namespace(reader=chosen[0].reader) -%}
 
     {%- set expected = grafana_cloud_costs.grafana_cloud_raw_columns(table_name).keys() | list -%}
     {%- set present = run_query('describe select * from ' ~ chosen.reader).columns[0].values() | map('lower') | list -%}

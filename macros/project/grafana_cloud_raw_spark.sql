@@ -1,8 +1,9 @@
 {#
     Spark's reader for an export folder (grafana_cloud_raw_path), the sibling of
-    duckdb__read_raw_export in grafana_cloud_raw.sql: the same candidates in the same order
-    (<path>/<table>.parquet, <path>/<table>.csv, then a folder <path>/<table>/ of Parquet or of CSV
-    files, searched recursively), the same messages for a missing table or column.
+    duckdb__read_raw_export in grafana_cloud_raw.sql: the same candidates (<path>/<table>.parquet,
+    <path>/<table>.csv, a folder <path>/<table>/ of Parquet or of CSV files, searched recursively,
+    or a folder <path>/<table>.parquet/ of part files as Spark writes it), the same messages for a
+    missing table, a table in more than one form, or a missing column.
 
     Spark cannot pass reader options to an inline `parquet.`path`` query, so the export is read
     through external tables (re)created at run time in the model's schema:
@@ -34,6 +35,14 @@
          'match': 'startswith(path, ' ~ grafana_cloud_costs.sql_string(base ~ '/') ~ ") and endswith(path, '.parquet')"},
         {'location': root ~ '/' ~ table_name, 'format': 'csv', 'folder': true,
          'match': 'startswith(path, ' ~ grafana_cloud_costs.sql_string(base ~ '/') ~ ") and endswith(path, '.csv')"},
+        {'location': root ~ '/' ~ table_name ~ '.parquet', 'format': 'parquet', 'folder': true,
+         'match': 'startswith(path, ' ~ grafana_cloud_costs.sql_string(base ~ '.parquet/') ~ ") and endswith(path, '.parquet')"},
+        {'location': root ~ '/' ~ table_name ~ '.csv', 'format': 'csv', 'folder': true,
+         'match': 'startswith(path, ' ~ grafana_cloud_costs.sql_string(base ~ '.csv/') ~ ") and endswith(path, '.csv')"},
+    ] -%}
+    {%- set shown = [
+        table_path ~ '.parquet', table_path ~ '.csv', table_path ~ '/**/*.parquet', table_path ~ '/**/*.csv',
+        table_path ~ '.parquet/**/*.parquet', table_path ~ '.csv/**/*.csv',
     ] -%}
     {%- set counts = [] -%}
     {%- for candidate in candidates -%}
@@ -42,12 +51,22 @@
     {%- set found = run_query('select ' ~ counts | join(', ') ~ ' from ' ~ listing).rows[0] -%}
 
     {%- set chosen = namespace(candidate=none) -%}
-    {%- for candidate in candidates if chosen.candidate is none -%}
-        {%- if (found[loop.index0] or 0) > 0 -%}
+    {%- set forms = [] -%}
+    {%- for candidate in candidates -%}
+        {%- set files = found[loop.index0] or 0 -%}
+        {%- if files > 0 -%}
             {%- set chosen.candidate = candidate -%}
+            {%- do forms.append(shown[loop.index0] ~ ' (' ~ files ~ ' file' ~ ('s' if files > 1 else '') ~ ')') -%}
         {%- endif -%}
     {%- endfor -%}
     {%- do run_query('drop table if exists ' ~ listing) -%}
+    {%- if forms | length > 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ table_name ~ "' is under grafana_cloud_raw_path '" ~ raw_path
+            ~ "' in more than one form: " ~ forms | join(', ') ~ ". Reading one would ignore the"
+            ~ " others; keep one form (all .parquet or all .csv, one file or one folder) and build again."
+        ) }}
+    {%- endif -%}
 
     {%- if chosen.candidate is none -%}
         {{ exceptions.raise_compiler_error(

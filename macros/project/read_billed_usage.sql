@@ -129,6 +129,7 @@
 {% macro grafana_cloud_billed_usage_path() -%}
     {%- set configured = var('grafana_cloud_billed_usage_path', '') | string -%}
     {%- if configured -%}
+        {%- do grafana_cloud_costs.check_no_glob_characters(configured, 'grafana_cloud_billed_usage_path') -%}
         {{- return(configured) -}}
     {%- endif -%}
     {%- set raw_path = var('grafana_cloud_raw_path', '') | string -%}

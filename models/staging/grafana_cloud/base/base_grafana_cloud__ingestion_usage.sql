@@ -28,7 +28,7 @@ typed as (
         {{ parse_utc_timestamp('usage_start') }} as usage_start,
 
         -- numerics
-        {{ safe_cast('ingested_bytes', 'bigint') }} as ingested_bytes,
+        {{ safe_whole_number('ingested_bytes') }} as ingested_bytes,
 
         -- lineage
         {{ raw_columns(raw_column_names) }}

@@ -33,9 +33,13 @@ typed as (
         {{ parse_utc_timestamp('started_at') }} as started_at,
         {{ parse_utc_timestamp('ended_at') }} as ended_at,
 
-        -- numerics: an empty VU count means none of that kind (a protocol-only or browser-only run)
-        case when vus is null then 0 else {{ safe_cast('vus', 'bigint') }} end as vus,
-        case when browser_vus is null then 0 else {{ safe_cast('browser_vus', 'bigint') }} end as browser_vus,
+        -- numerics: an empty VU count means none of that kind (a protocol-only or browser-only
+        -- run); empty is a null from CSV and may be '' in a Parquet text column
+        case when {{ clean_text('vus') }} is null then 0 else {{ safe_whole_number('vus') }} end as vus,
+        case
+            when {{ clean_text('browser_vus') }} is null then 0
+            else {{ safe_whole_number('browser_vus') }}
+        end as browser_vus,
 
         -- lineage
         {{ raw_columns(raw_column_names) }}

@@ -23,10 +23,11 @@ typed as (
         trim(cast(org_name as {{ type_text() }})) as org_name,
         lower(trim(cast(plan as {{ type_text() }}))) as plan,
 
-        -- numerics: empty means Grafana's default of 1 included DPM per series
+        -- numerics: empty (null from CSV, or '' in a Parquet text column) means Grafana's
+        -- default of 1 included DPM per series
         case
-            when included_dpm_per_series is null then 1
-            else {{ safe_cast('included_dpm_per_series', 'bigint') }}
+            when {{ clean_text('included_dpm_per_series') }} is null then 1
+            else {{ safe_whole_number('included_dpm_per_series') }}
         end as included_dpm_per_series,
 
         -- lineage
