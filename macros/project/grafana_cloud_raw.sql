@@ -148,10 +148,10 @@
             ~ " others; keep one form (all .parquet or all .csv, one file or one folder) and build again."
         ) }}
     {%- endif -%}
-    {%- set chosen = namespace(reader=chosen[0].reader) -%}
+    {%- set reader = chosen[0].reader -%}
 
     {%- set expected = grafana_cloud_costs.grafana_cloud_raw_columns(table_name).keys() | list -%}
-    {%- set present = run_query('describe select * from ' ~ chosen.reader).columns[0].values() | map('lower') | list -%}
+    {%- set present = run_query('describe select * from ' ~ reader).columns[0].values() | map('lower') | list -%}
     {%- set missing = [] -%}
     {%- for column in expected if column | lower not in present -%}
         {%- do missing.append(column) -%}
@@ -164,5 +164,5 @@
         ) }}
     {%- endif -%}
 
-    {{- return('(select ' ~ expected | join(', ') ~ ' from ' ~ chosen.reader ~ ') as raw_export') -}}
+    {{- return('(select ' ~ expected | join(', ') ~ ' from ' ~ reader ~ ') as raw_export') -}}
 {%- endmacro %}
