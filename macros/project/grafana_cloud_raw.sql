@@ -44,6 +44,21 @@
 
 
 {#
+    Both engines' readers: a table found in more than one form (each described as "<pattern> (N
+    files)") stops the build, since reading one form would silently ignore the others.
+#}
+{% macro check_one_form(table_name, raw_path, forms) -%}
+    {%- if forms | length > 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ table_name ~ "' is under grafana_cloud_raw_path '" ~ raw_path
+            ~ "' in more than one form: " ~ forms | join(', ') ~ ". Reading one would ignore the"
+            ~ " others; keep one form (all .parquet or all .csv, one file or one folder) and build again."
+        ) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
     Feature flags, one per optional product: a product switched off (e.g. --vars
     '{grafana_cloud_using_k6: false}') is read as an empty table, and its raw table may be absent
     from the export folder. Organizations and stacks are always needed.
@@ -141,13 +156,8 @@
             ~ table_path ~ "/ of .parquet or .csv files. Export the table there"
             ~ " (README: 'Load your own export')."
         ) }}
-    {%- elif chosen | length > 1 -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw table '" ~ table_name ~ "' is under grafana_cloud_raw_path '" ~ raw_path
-            ~ "' in more than one form: " ~ found | join(', ') ~ ". Reading one would ignore the"
-            ~ " others; keep one form (all .parquet or all .csv, one file or one folder) and build again."
-        ) }}
     {%- endif -%}
+    {%- do grafana_cloud_costs.check_one_form(table_name, raw_path, found) -%}
     {%- set reader = chosen[0].reader -%}
 
     {%- set expected = grafana_cloud_costs.grafana_cloud_raw_columns(table_name).keys() | list -%}

@@ -60,13 +60,7 @@
         {%- endif -%}
     {%- endfor -%}
     {%- do run_query('drop table if exists ' ~ listing) -%}
-    {%- if forms | length > 1 -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw table '" ~ table_name ~ "' is under grafana_cloud_raw_path '" ~ raw_path
-            ~ "' in more than one form: " ~ forms | join(', ') ~ ". Reading one would ignore the"
-            ~ " others; keep one form (all .parquet or all .csv, one file or one folder) and build again."
-        ) }}
-    {%- endif -%}
+    {%- do grafana_cloud_costs.check_one_form(table_name, raw_path, forms) -%}
 
     {%- if chosen.candidate is none -%}
         {{ exceptions.raise_compiler_error(
