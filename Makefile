@@ -14,7 +14,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup build bill explain test test-dbt test-e2e lint clean sample-seeds setup-spark build-spark test-spark
+.PHONY: help setup build bill explain extract test test-dbt test-e2e lint clean sample-seeds setup-spark build-spark test-spark
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -23,12 +23,15 @@ $(BIN)/activate:
 	@echo "==> creating $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.requirements.stamp: requirements.txt | $(BIN)/activate
-	@echo "==> installing pinned requirements into $(VENV)"
+# The project's own package (pyproject.toml: the `grafana-cloud-costs` command) is installed
+# editable and without dependencies: those are the exact pins of requirements.txt.
+$(VENV)/.requirements.stamp: requirements.txt pyproject.toml | $(BIN)/activate
+	@echo "==> installing pinned requirements and the grafana-cloud-costs package into $(VENV)"
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-setup: $(VENV)/.requirements.stamp  ## create .venv and install the pinned requirements
+setup: $(VENV)/.requirements.stamp  ## create .venv, install the pinned requirements and the grafana-cloud-costs command
 
 # RAW_PATH=<folder> builds from an export folder instead of the sample seeds (README: "Load your own export").
 # The sample and an export build into different DuckDB files, so that the incremental models never
@@ -43,10 +46,18 @@ build: setup  ## run the pipeline on the sample data (or RAW_PATH=<export folder
 	@$(MAKE) --no-print-directory bill
 
 bill: setup  ## print the latest month's bill from the last build (MONTH=YYYY-MM for another)
-	@$(BIN)/python scripts/print_bill.py $(if $(MONTH),--month $(MONTH),)
+	@$(BIN)/grafana-cloud-costs bill $(if $(MONTH),--month $(MONTH),)
 
 explain: setup  ## explain one stack's bill: make explain STACK=<id or slug> [MONTH=YYYY-MM]
-	@$(BIN)/python scripts/explain_stack.py $(STACK) $(if $(MONTH),--month $(MONTH),)
+	@$(BIN)/grafana-cloud-costs explain $(STACK) $(if $(MONTH),--month $(MONTH),)
+
+# ORG holds one or more slugs (spaces or commas); without ORG, every org of CONFIG. The token comes
+# from $$GRAFANA_CLOUD_TOKEN (or the config's token_env per org).
+comma := ,
+extract: setup  ## pull an export folder from Grafana Cloud: make extract ORG=acme FROM=2024-09-01 OUT=<folder> [TO=... CONFIG=...]
+	@test -n "$(FROM)" -a -n "$(OUT)" || { echo "usage: make extract ORG=<slug[,slug]> FROM=YYYY-MM-DD OUT=<folder> [TO=YYYY-MM-DD] [CONFIG=<file.toml>]"; exit 2; }
+	$(BIN)/grafana-cloud-costs extract $(foreach org,$(subst $(comma), ,$(ORG)),--org $(org)) \
+		--from $(FROM) --out $(OUT) $(if $(TO),--to $(TO)) $(if $(CONFIG),--config $(CONFIG))
 
 test: setup  ## every test: dbt unit + data tests, pytest end-to-end tests, sqlfluff lint
 	@$(MAKE) --no-print-directory test-dbt
@@ -57,9 +68,9 @@ test-dbt: setup  ## dbt build on the sample data: unit tests, models, data tests
 	@echo "==> dbt build with unit and data tests"
 	$(DBT) build --full-refresh
 
-test-e2e: setup  ## pytest end-to-end tests (each builds the project on crafted inputs)
-	@echo "==> pytest end-to-end tests"
-	$(BIN)/python -m pytest tests/e2e
+test-e2e: setup  ## pytest end-to-end tests (each builds the project on crafted inputs) and the extractor's tests
+	@echo "==> pytest end-to-end tests and extractor tests"
+	$(BIN)/python -m pytest tests/e2e tests/extract
 
 lint: setup  ## sqlfluff lint (dbt templater, DuckDB target)
 	@echo "==> sqlfluff lint"

@@ -1,6 +1,6 @@
 """Print the recomputed Grafana Cloud bill from the marts of the last `dbt build`.
 
-    .venv/bin/python scripts/print_bill.py [--month 2024-09] [--database target/grafana_cloud_costs.duckdb]
+    grafana-cloud-costs bill [--month 2024-09] [--database target/grafana_cloud_costs.duckdb]
 
 It reads the DuckDB file the default profile writes (GRAFANA_CLOUD_COSTS_DUCKDB_PATH overrides it)
 and prints, for the latest month (or --month): the metrics bill per organization and stack, and
@@ -46,12 +46,12 @@ def format_cell(value: object) -> str:
     return str(value)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--month", help="billing month as YYYY-MM (default: the latest in the data)")
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="DuckDB file written by dbt build")
-    args = parser.parse_args()
 
+
+def run(args: argparse.Namespace) -> int:
     if not Path(args.database).exists():
         print(f"No database at {args.database}: run `make build` first.", file=sys.stderr)
         return 1
@@ -120,6 +120,3 @@ def main() -> int:
     print()
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

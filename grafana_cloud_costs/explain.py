@@ -1,6 +1,6 @@
 """Explain one stack's Grafana Cloud bill for one month, line by line, from the built marts.
 
-    .venv/bin/python scripts/explain_stack.py STACK_ID [--month 2024-09] [--database PATH]
+    grafana-cloud-costs explain STACK_ID [--month 2024-09] [--database PATH]
     make explain STACK=101 MONTH=2024-09
 
 For metrics it shows the two 95th percentiles and which one is billed, how much of the month the
@@ -30,13 +30,13 @@ def number(value: float | Decimal | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stack_id", help="the stack to explain (stack_id, or its slug)")
     parser.add_argument("--month", help="billing month YYYY-MM (default: the stack's latest)")
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="DuckDB file written by dbt build")
-    args = parser.parse_args()
 
+
+def run(args: argparse.Namespace) -> int:
     if not Path(args.database).exists():
         print(f"No database at {args.database}: run `make build` first.", file=sys.stderr)
         return 1
@@ -186,6 +186,3 @@ def explain_metrics(con: duckdb.DuckDBPyConnection, stack_id: str, org_slug: str
     )
     print(f"  this stack's share: {number(billable)} / {number(usage)} = {number(billable / float(usage) * 100, 2)}%\n")
 
-
-if __name__ == "__main__":
-    sys.exit(main())
