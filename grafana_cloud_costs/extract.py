@@ -68,8 +68,8 @@ What each table holds
         grafanacloud_org_k6_virtual_user_hours_usage (k6_vuh). Stack level:
         grafanacloud_grafana_instance_billable_users (grafana_active_users),
         grafanacloud_irm_billable_users (irm_active_users), grafanacloud_k6_stack_virtual_user_hours_usage
-        (k6_vuh); the stack is the label `stack_id`, else the label `id` when it is a stack id or
-        one of a stack's instance ids.
+        (k6_vuh); the stack is the label `stack_id` (when it is a stack of the organization), else
+        the label `id` when it is a stack id or one of a stack's instance ids.
     organizations.included_dpm_per_series: the latest sample of
         grafanacloud_org_metrics_included_dpm_per_series in the last chunk of the range, else
         orgRates.includedDPM of the hm item of the latest billed-usage file in the folder, else empty.
@@ -856,7 +856,8 @@ def fetch_counts_month(client: Client, org: str, month: datetime, chunks: list[C
                 else:
                     stack = None
                     if labels.get("stack_id") not in (None, ""):
-                        stack = str(labels["stack_id"])
+                        known = str(labels["stack_id"])
+                        stack = known if stacks.any_ids.get(known) == known else None
                     elif labels.get("id") is not None:
                         stack = stacks.any_ids.get(str(labels["id"]))
                     if stack is None:
