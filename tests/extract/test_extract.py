@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, TOKEN, ts
-from standin import TOO_MANY_POINTS
+from dataset import TOKEN, ts
+from standin import FIXTURES, TOO_MANY_POINTS
 
 from grafana_cloud_costs import extract as extract_module
 from grafana_cloud_costs.client import Client, PrometheusError, RetryPolicy
