@@ -57,11 +57,14 @@ select * from (values
 
 STACKS = """
 select * from (values
-    ('101', 'acme-prod', 'acme'),
-    ('102', 'acme-dev', 'acme'),
-    ('201', 'globex-eu', 'globex'),
-    ('202', 'globex-us', 'globex')
-) as t(stack_id, stack_slug, org_slug)
+    ('101', 'acme-prod', 'acme', 'active', '2023-03-01 09:00:00', null, '1101', null, '2101', '3101', null),
+    ('102', 'acme-dev', 'acme', 'active', '2023-06-12 14:30:00', null, '1102', '4102', '2102', null, null),
+    ('201', 'globex-eu', 'globex', 'active', '2022-11-20 08:15:00', null, '1201', null, '2201', '3201', '5201'),
+    ('202', 'globex-us', 'globex', 'active', '2024-02-05 16:45:00', null, '1202', null, '2202', null, null)
+) as t(
+    stack_id, stack_slug, org_slug, status, created_at, deleted_at,
+    hm_instance_prom_id, hm_instance_graphite_id, hl_instance_id, ht_instance_id, hp_instance_id
+)
 """
 
 METRICS = f"""

@@ -13,3 +13,14 @@
 {% macro equal_share(stack_count) -%}
     {{ grafana_cloud_costs.to_decimal('1.0 / ' ~ stack_count, 12) }}
 {%- endmacro %}
+
+
+{#
+    The organization's quantity of a month-to-date meter counted by Grafana
+    (grafana_cloud_usage_counts): its organization-level count when Grafana reports one (users are
+    billed once per organization, so the stacks' counts may add up to more), otherwise the sum of
+    its stacks' counts (k6 virtual user hours, or a user count reported per stack only).
+#}
+{% macro counted_org_quantity(org_level_quantity, stack_level_quantity_sum) -%}
+    coalesce({{ org_level_quantity }}, {{ stack_level_quantity_sum }})
+{%- endmacro %}

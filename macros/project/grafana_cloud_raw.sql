@@ -104,6 +104,71 @@
 {%- endmacro %}
 
 
+{#
+    A raw table's optional columns (the seed's meta.optional_columns): an export without them
+    still builds, with them empty. Newer exports carry them (grafana-cloud-costs extract).
+#}
+{% macro grafana_cloud_raw_optional_columns(table_name) -%}
+    {%- set node = graph.nodes.get('seed.grafana_cloud_costs.' ~ table_name) -%}
+    {{- return(((node.config.meta or {}).get('optional_columns')) or []) -}}
+{%- endmacro %}
+
+
+{#
+    Both engines' readers, once the table's files are found and read by `reader` with the columns
+    `present`: the select of the contract's columns, an optional column that is absent read as
+    null; a required column that is absent stops the build, naming it.
+#}
+{% macro raw_export_select(table_name, raw_path, reader, present) -%}
+    {%- set columns = grafana_cloud_costs.grafana_cloud_raw_columns(table_name) -%}
+    {%- set optional = grafana_cloud_costs.grafana_cloud_raw_optional_columns(table_name) -%}
+    {%- set present = present | map('lower') | list -%}
+    {%- set missing = [] -%}
+    {%- set selected = [] -%}
+    {%- for column in columns.keys() -%}
+        {%- if column | lower in present -%}
+            {%- do selected.append(column) -%}
+        {%- elif column in optional -%}
+            {%- do selected.append('cast(null as ' ~ grafana_cloud_costs.type_text() ~ ') as ' ~ column) -%}
+        {%- else -%}
+            {%- do missing.append(column) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ table_name ~ "' under '" ~ raw_path ~ "' lacks column(s) " ~ missing | join(', ')
+            ~ " (found: " ~ present | join(', ') ~ "; the contract is " ~ columns.keys() | join(', ')
+            ~ ", of which " ~ (optional | join(', ') if optional else 'none') ~ " may be absent;"
+            ~ " see README 'Input contract')."
+        ) }}
+    {%- endif -%}
+    {{- return('(select ' ~ selected | join(', ') ~ ' from ' ~ reader ~ ') as raw_export') -}}
+{%- endmacro %}
+
+
+{#
+    Both engines' readers, when no file of a table is found: a table added to the contract after
+    exports were first written (the seed's meta.optional_table) is read as empty, and the log says
+    so; any other table stops the build, naming where it was looked for.
+#}
+{% macro raw_table_not_found(table_name, raw_path, table_path) -%}
+    {%- set node = graph.nodes.get('seed.grafana_cloud_costs.' ~ table_name) -%}
+    {%- if (node.config.meta or {}).get('optional_table') -%}
+        {%- do log(
+            "Raw table '" ~ table_name ~ "' is not under grafana_cloud_raw_path '" ~ raw_path
+            ~ "' (looked for " ~ table_path ~ ".parquet, .csv or a folder): read as empty.", info=true
+        ) -%}
+        {{- return(grafana_cloud_costs.grafana_cloud_empty_raw(table_name)) -}}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error(
+        "Raw table '" ~ table_name ~ "' was not found under grafana_cloud_raw_path '" ~ raw_path
+        ~ "': looked for " ~ table_path ~ ".parquet, " ~ table_path ~ ".csv and a folder "
+        ~ table_path ~ "/ of .parquet or .csv files. Export the table there"
+        ~ " (README: 'Load your own export')."
+    ) }}
+{%- endmacro %}
+
+
 {% macro default__read_raw_export(raw_path, table_name) -%}
     {{ exceptions.raise_compiler_error(
         "grafana_cloud_raw_path is not supported on the " ~ target.type ~ " adapter: load the raw tables as seeds or tables instead."
@@ -150,29 +215,11 @@
     {%- set chosen = candidates | selectattr('reader', 'defined') | list -%}
 
     {%- if chosen | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw table '" ~ table_name ~ "' was not found under grafana_cloud_raw_path '" ~ raw_path
-            ~ "': looked for " ~ table_path ~ ".parquet, " ~ table_path ~ ".csv and a folder "
-            ~ table_path ~ "/ of .parquet or .csv files. Export the table there"
-            ~ " (README: 'Load your own export')."
-        ) }}
+        {{- return(grafana_cloud_costs.raw_table_not_found(table_name, raw_path, table_path)) -}}
     {%- endif -%}
     {%- do grafana_cloud_costs.check_one_form(table_name, raw_path, found) -%}
     {%- set reader = chosen[0].reader -%}
 
-    {%- set expected = grafana_cloud_costs.grafana_cloud_raw_columns(table_name).keys() | list -%}
-    {%- set present = run_query('describe select * from ' ~ reader).columns[0].values() | map('lower') | list -%}
-    {%- set missing = [] -%}
-    {%- for column in expected if column | lower not in present -%}
-        {%- do missing.append(column) -%}
-    {%- endfor -%}
-    {%- if missing -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw table '" ~ table_name ~ "' under '" ~ raw_path ~ "' lacks column(s) " ~ missing | join(', ')
-            ~ " (found: " ~ present | join(', ') ~ "; the contract is " ~ expected | join(', ')
-            ~ ", see README 'Input contract')."
-        ) }}
-    {%- endif -%}
-
-    {{- return('(select ' ~ expected | join(', ') ~ ' from ' ~ reader ~ ') as raw_export') -}}
+    {%- set present = run_query('describe select * from ' ~ reader).columns[0].values() | list -%}
+    {{- return(grafana_cloud_costs.raw_export_select(table_name, raw_path, reader, present)) -}}
 {%- endmacro %}

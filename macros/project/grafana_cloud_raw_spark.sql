@@ -63,12 +63,7 @@
     {%- do grafana_cloud_costs.check_one_form(table_name, raw_path, forms) -%}
 
     {%- if chosen.candidate is none -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw table '" ~ table_name ~ "' was not found under grafana_cloud_raw_path '" ~ raw_path
-            ~ "': looked for " ~ table_path ~ ".parquet, " ~ table_path ~ ".csv and a folder "
-            ~ table_path ~ "/ of .parquet or .csv files. Export the table there"
-            ~ " (README: 'Load your own export')."
-        ) }}
+        {{- return(grafana_cloud_costs.raw_table_not_found(table_name, raw_path, table_path)) -}}
     {%- endif -%}
 
     {%- set candidate = chosen.candidate -%}
@@ -88,19 +83,6 @@
     {%- endif -%}
     {%- set reader = grafana_cloud_costs.spark_external_file_table(prefix, candidate.location, candidate.format, options) -%}
 
-    {%- set expected = grafana_cloud_costs.grafana_cloud_raw_columns(table_name).keys() | list -%}
-    {%- set present = adapter.get_columns_in_relation(reader) | map(attribute='name') | map('lower') | list -%}
-    {%- set missing = [] -%}
-    {%- for column in expected if column | lower not in present -%}
-        {%- do missing.append(column) -%}
-    {%- endfor -%}
-    {%- if missing -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw table '" ~ table_name ~ "' under '" ~ raw_path ~ "' lacks column(s) " ~ missing | join(', ')
-            ~ " (found: " ~ present | join(', ') ~ "; the contract is " ~ expected | join(', ')
-            ~ ", see README 'Input contract')."
-        ) }}
-    {%- endif -%}
-
-    {{- return('(select ' ~ expected | join(', ') ~ ' from ' ~ reader ~ ') as raw_export') -}}
+    {%- set present = adapter.get_columns_in_relation(reader) | map(attribute='name') | list -%}
+    {{- return(grafana_cloud_costs.raw_export_select(table_name, raw_path, reader, present)) -}}
 {%- endmacro %}

@@ -11,5 +11,6 @@
         {'name': 'grafana_cloud_user_activity', 'entity': 'user_activity', 'keys': ['stack_id', 'user_id', 'activity_at', 'activity_type']},
         {'name': 'grafana_cloud_enterprise_plugins', 'entity': 'enterprise_plugins', 'keys': ['stack_id', 'plugin_id', 'installed_at']},
         {'name': 'grafana_cloud_k6_test_runs', 'entity': 'k6_test_runs', 'keys': ['stack_id', 'test_run_id']},
+        {'name': 'grafana_cloud_usage_counts', 'entity': 'usage_counts', 'keys': ['org_slug', 'stack_id', 'billing_month', 'meter', 'observed_at']},
     ]) }}
 {%- endmacro %}

@@ -22,7 +22,13 @@ select
     -- attributes
     stacks.stack_slug,
     organizations.org_name,
-    organizations.plan
+    organizations.plan,
+    stacks.status,
+    stacks.is_deleted,
+
+    -- timestamps
+    stacks.created_at,
+    stacks.deleted_at
 
 from stacks
 left join organizations

@@ -40,6 +40,13 @@ def raw_contract() -> dict[str, dict[str, str]]:
     }
 
 
+def optional_columns(table: str) -> list[str]:
+    """A raw table's optional columns, from its seed's meta.optional_columns."""
+    seeds = yaml.safe_load((ROOT / "seeds" / "_seeds.yml").read_text())["seeds"]
+    seed = next(seed for seed in seeds if seed["name"] == table)
+    return seed["config"].get("meta", {}).get("optional_columns", [])
+
+
 @dataclass
 class BuildResult:
     returncode: int
@@ -94,9 +101,16 @@ class Project:
             raise RuntimeError("write_sql needs an export-mode project")
         (self.export_dir / f"{table}.csv").unlink(missing_ok=True)
         target = self.export_dir / f"{table}.parquet"
-        columns = ", ".join(self.contract[table])
         with duckdb.connect() as con:
             con.execute("set TimeZone = 'UTC'")
+            # the contract's columns the query has, in the contract's order: an optional column
+            # (seeds/_seeds.yml meta.optional_columns) may be left out, as a real export may
+            present = {row[0] for row in con.execute(f"describe select * from ({query})").fetchall()}
+            optional = optional_columns(table)
+            missing = [c for c in self.contract[table] if c not in present and c not in optional]
+            if missing:
+                raise ValueError(f"write_sql({table}): the query lacks {missing}")
+            columns = ", ".join(c for c in self.contract[table] if c in present)
             con.execute(f"copy (select {columns} from ({query})) to '{target}' (format parquet)")
 
     def write_invoice(self, org_slug: str, month: str, body: Any) -> Path:

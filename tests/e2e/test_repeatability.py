@@ -57,7 +57,8 @@ PUBLIC_COLUMNS = {
     ],
     "dim_grafana_cloud_stacks": [
         ("stack_id", "VARCHAR"), ("org_slug", "VARCHAR"), ("stack_slug", "VARCHAR"), ("org_name", "VARCHAR"),
-        ("plan", "VARCHAR"),
+        ("plan", "VARCHAR"), ("status", "VARCHAR"), ("is_deleted", "BOOLEAN"), ("created_at", "TIMESTAMP"),
+        ("deleted_at", "TIMESTAMP"),
     ],
     "dim_grafana_cloud_users": [
         ("user_id", "VARCHAR"), ("first_active_month", "DATE"), ("last_active_month", "DATE"),

@@ -8,6 +8,8 @@ after rounding to 6 decimals).
 
 Scenarios, chosen to be few because a Spark build of the project takes a couple of minutes:
 - the sample month from the seeds, with `dbt build` running every unit and data test on Spark;
+- users and VUh billed from Grafana's month-to-date counts (tests/e2e/test_usage_counts.py), with
+  organization-level lines that have no stack;
 - every bad-input case of every raw table (tests/e2e/test_bad_input.py) in an export folder of
   CSV files, the quarantine and its raw-row text included, built on Spark with ANSI mode on (Spark 4's and Databricks' default,
   which dbt-spark otherwise switches off): malformed values must be rejected, not raise;
@@ -122,6 +124,21 @@ def test_bad_input_is_quarantined_alike_with_ansi_mode_on(tmp_path: Path) -> Non
     assert_engines_agree(project, "bad input, quarantined (export folder of CSV files, Spark in ANSI mode)")
     # no invoice in this export folder: reconciliation is optional, but the build says so
     assert f"no billed-usage file found (looked for file:{project.export_dir}/billed_usage/*/*.json)" in spark.output
+
+
+# -- users and VUh from Grafana's counts -----------------------------------------------------------
+
+
+def test_usage_counts_bill_alike(tmp_path: Path) -> None:
+    import test_usage_counts as counts
+
+    project = Project(tmp_path / "counts", mode="export")
+    counts.plant(project)
+    variables = {"grafana_cloud_as_of": counts.AS_OF}
+    project.build(vars=variables)
+    spark = spark_build(project, "--exclude", "resource_type:unit_test", vars=variables)
+    assert "mixed 2024-09-01 grafana_active_users: detail rows give 4" in spark.output
+    assert_engines_agree(project, "users and VUh from Grafana's counts (stack-less lines included)")
 
 
 # -- daily exports, incremental, quotes and spaces ---------------------------------------------

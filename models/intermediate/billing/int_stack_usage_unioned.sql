@@ -2,6 +2,8 @@
 -- intermediate model computes its quantity; this model only stacks them up. Stack quantities add
 -- up to the organization's quantity (to six decimals), and are the weights used to allocate its
 -- charge. GB SKUs also carry their bytes, from which the organization's GB are converted once.
+-- Users and VUh come from the detail tables, or, for organization-months that only Grafana's
+-- month-to-date counts describe, from those counts (a stack-less row when no stack was counted).
 with
 
 metrics as (
@@ -25,6 +27,13 @@ users as (
 k6_runs as (
 
     select * from {{ ref('int_k6_test_runs_metered') }}
+
+),
+
+counted as (
+
+    -- the users and VUh of organization-months that only Grafana's counts describe
+    select * from {{ ref('int_usage_counts_stack_allocated') }}
 
 ),
 
@@ -72,6 +81,17 @@ unioned as (
         cast(null as {{ type_wide_integer() }}) as ingested_bytes
     from k6_runs
     group by billing_month, org_slug, stack_id
+
+    union all
+
+    select
+        billing_month,
+        org_slug,
+        stack_id,
+        sku,
+        usage_quantity,
+        cast(null as {{ type_wide_integer() }}) as ingested_bytes
+    from counted
 
 )
 

@@ -1,7 +1,12 @@
-{%- set raw_column_names = ['stack_id', 'stack_slug', 'org_slug'] -%}
+{%- set raw_column_names = [
+    'stack_id', 'stack_slug', 'org_slug', 'status', 'created_at', 'deleted_at',
+    'hm_instance_prom_id', 'hm_instance_graphite_id', 'hl_instance_id', 'ht_instance_id', 'hp_instance_id',
+] -%}
 {%- set checks = [
     {"when": "stack_id is null", "reason": "missing_key", "column": "stack_id"},
     {"when": "org_slug is null", "reason": "missing_key", "column": "org_slug"},
+    {"when": "created_at is null and " ~ clean_text('raw__created_at') ~ " is not null", "reason": "unparseable_timestamp", "column": "created_at"},
+    {"when": "deleted_at is null and " ~ clean_text('raw__deleted_at') ~ " is not null", "reason": "unparseable_timestamp", "column": "deleted_at"},
     {"when": "not is_known_organization", "reason": "unknown_organization", "column": "org_slug"},
 ] -%}
 
@@ -19,9 +24,19 @@ typed as (
         -- ids
         {{ clean_text('stack_id') }} as stack_id,
         {{ clean_text('org_slug') }} as org_slug,
+        {{ clean_text('hm_instance_prom_id') }} as hm_instance_prom_id,
+        {{ clean_text('hm_instance_graphite_id') }} as hm_instance_graphite_id,
+        {{ clean_text('hl_instance_id') }} as hl_instance_id,
+        {{ clean_text('ht_instance_id') }} as ht_instance_id,
+        {{ clean_text('hp_instance_id') }} as hp_instance_id,
 
         -- attributes
         trim(cast(stack_slug as {{ type_text() }})) as stack_slug,
+        lower({{ clean_text('status') }}) as status,
+
+        -- timestamps (optional: empty when the export does not carry them)
+        {{ parse_utc_timestamp('created_at') }} as created_at,
+        {{ parse_utc_timestamp('deleted_at') }} as deleted_at,
 
         -- lineage
         {{ raw_columns(raw_column_names) }}
