@@ -14,7 +14,9 @@ Credentials
     The token is read from $GRAFANA_CLOUD_TOKEN, or per organization from the variable named by
     `token_env` in the --config file. It needs the scopes billing-metrics:read, orgs:read and
     stacks:read. The API takes it as Bearer; the billing Prometheus endpoint as HTTP Basic with the
-    organization's numeric id as user. It is never printed, logged, written or put in an error.
+    organization's numeric id as user (inferred, not verified against a live org: --prom-user or the
+    config key prom_user sets another, e.g. the basicAuthUser of the stack's grafanacloud-usage data
+    source). It is never printed, logged, written or put in an error.
 
 Config (--config FILE, TOML)
     api_url = "https://grafana.com"                   # optional, like --api-url
@@ -23,6 +25,7 @@ Config (--config FILE, TOML)
     slug = "acme"
     token_env = "ACME_TOKEN"   # optional, default GRAFANA_CLOUD_TOKEN
     plan = "pro"               # optional, overrides the derived plan (like --plan)
+    prom_user = "652992"       # optional, the billing Prometheus' Basic user (like --prom-user)
     Without --org every organization of the config is extracted; --org selects among them.
 
 Requests
@@ -222,6 +225,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for signal, metric in SIGNAL_METRICS.items():
         parser.add_argument(f"--{signal}-metric", default=metric,
                             help=f"bytes/s gauge of {signal} ingestion (default {metric})")
+    parser.add_argument("--prom-user", metavar="USER",
+                        help="HTTP Basic user name on the billing Prometheus (config key prom_user); default:"
+                             " the organization's numeric id, which the data-sources doc infers but has not"
+                             " verified against a live org (Grafana's own data source shows a basicAuthUser)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -230,6 +237,7 @@ class OrgConfig:
     slug: str
     token_env: str = DEFAULT_TOKEN_ENV
     plan: str | None = None
+    prom_user: str | None = None
 
 
 @dataclass
@@ -241,6 +249,7 @@ class Options:
     api_url: str
     prom_url: str
     plan: str | None
+    prom_user: str | None
     refetch_days: int
     dry_run: bool
     timeout: float
@@ -316,7 +325,8 @@ def parse_options(args: argparse.Namespace) -> Options:
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ExtractError(f"cannot read the config {args.config}: {exc}") from None
     configured = [
-        OrgConfig(str(o["slug"]), str(o.get("token_env") or DEFAULT_TOKEN_ENV), o.get("plan"))
+        OrgConfig(str(o["slug"]), str(o.get("token_env") or DEFAULT_TOKEN_ENV), o.get("plan"),
+                  str(o["prom_user"]) if o.get("prom_user") not in (None, "") else None)
         for o in config.get("orgs", [])
         if isinstance(o, dict) and o.get("slug")
     ]
@@ -353,6 +363,7 @@ def parse_options(args: argparse.Namespace) -> Options:
         prom_url=args.prom_url or config.get("prom_url") or os.environ.get("GRAFANA_CLOUD_PROM_URL")
         or DEFAULT_PROM_URL,
         plan=args.plan,
+        prom_user=args.prom_user,
         refetch_days=args.refetch_days,
         dry_run=args.dry_run,
         timeout=args.timeout,
@@ -619,7 +630,7 @@ def dry_run(org: OrgConfig, options: Options) -> None:
         return (
             f"GET {prom}/api/v1/query_range?query={metric}&start={unix(chunk.start)}&end={chunk.query_end}"
             f"&step={STEP}s  ({fmt_ts(chunk.start)} to {fmt_ts(from_unix(chunk.query_end))}, {chunk.points()} points;"
-            f" Basic <org id>:${org.token_env})"
+            f" Basic {org.prom_user or options.prom_user or '<org id>'}:${org.token_env})"
         )
 
     if plan.dpm_chunk:
@@ -687,7 +698,7 @@ def extract_org(org: OrgConfig, token: str, options: Options) -> None:
             progress.update()
             if not isinstance(org_json, dict) or org_json.get("id") in (None, ""):
                 raise ExtractError(f"GET /api/orgs/{org.slug}: no numeric id in the answer")
-            client.org_id = str(fmt_id(org_json["id"]))
+            client.org_id = org.prom_user or options.prom_user or str(fmt_id(org_json["id"]))
             stacks = fetch_stacks(client, org.slug, options)
             progress.update()
             write_table(out, "grafana_cloud_stacks", f"{org.slug}.csv", stacks.rows)

@@ -200,6 +200,16 @@ def test_401_of_prometheus_is_reported_too(extract, standin, tmp_path):
     assert "billing Prometheus answered HTTP 401" in err and "billing-metrics:read" in err
 
 
+def test_prom_user_sets_another_basic_user(extract, standin, tmp_path):
+    standin.org_id = "65299211"  # a basicAuthUser that is not the org's id, as in Grafana's data-source example
+    code, _, err = extract(tmp_path / "out", "--prom-user", "65299211")
+    assert code == 0, err
+    prom = standin.query_ranges()
+    assert prom and all(
+        r.auth == "Basic " + base64.b64encode(f"65299211:{TOKEN}".encode()).decode() for r in prom
+    )
+
+
 def test_missing_token_names_the_variable(extract, monkeypatch, tmp_path):
     monkeypatch.delenv("GRAFANA_CLOUD_TOKEN")
     code, _, err = extract(tmp_path / "out")
