@@ -135,6 +135,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from grafana_cloud_costs.client import (
     AuthError,
@@ -282,11 +283,13 @@ def run(args: argparse.Namespace) -> int:
             if token:
                 secrets.append(token)
             tokens[org.slug] = token
-        for org in options.orgs:
-            if options.dry_run:
-                dry_run(org, options)
-            else:
-                extract_org(org, tokens[org.slug], options)
+        # log lines go through tqdm.write, above the progress bar instead of through it
+        with logging_redirect_tqdm(loggers=[log]):
+            for org in options.orgs:
+                if options.dry_run:
+                    dry_run(org, options)
+                else:
+                    extract_org(org, tokens[org.slug], options)
         return 0
     except ExtractError as exc:
         log.error("%s", _redact(str(exc), secrets))
@@ -691,7 +694,8 @@ def extract_org(org: OrgConfig, token: str, options: Options) -> None:
                     prom_url=options.prom_url, timeout=options.timeout, retry=options.retry)
     try:
         with client:
-            log.info("%s: %s to %s, %d days and %d count months to fetch, %d billed-usage months", org.slug,
+            log.info("%s: %s to %s: usage of %d day(s), counts of %d month(s), billed usage of %d month(s) to fetch",
+                     org.slug,
                      fmt_ts(options.start), fmt_ts(options.end), len(plan.days), len(plan.count_months),
                      len(plan.billed_months))
             org_json = client.api_get_json(f"/api/orgs/{org.slug}")
@@ -728,7 +732,10 @@ def extract_org(org: OrgConfig, token: str, options: Options) -> None:
             for month, chunks in plan.count_chunks_by_month.items():
                 fetch_counts_month(client, org.slug, month, chunks, stacks, unknown, progress, out)
             unknown.report(org.slug)
-            log.info("%s: done, %d stacks", org.slug, len(stacks.rows))
+            log.info("%s: done: %d stack(s); usage of %d day(s), counts of %d month(s), billed usage of %d month(s)"
+                     " written to %s"
+                     " (build it with: make build RAW_PATH=%s)", org.slug, len(stacks.rows), len(plan.days),
+                     len(plan.count_months), len(plan.billed_months), out, out)
     finally:
         progress.close()
 
