@@ -188,6 +188,11 @@ def write_static_tables(project: Project) -> None:
             {"stack_id": "3", "stack_slug": "adv-3", "org_slug": "adv"},
         ],
     )
+    # an export written before the optional stack columns and grafana_cloud_usage_counts existed:
+    # both readers take the absent columns as null and the absent table as empty
+    stacks = project.export_dir / "grafana_cloud_stacks.csv"
+    stacks.write_text("\n".join(",".join(row.split(",")[:3]) for row in stacks.read_text().splitlines()) + "\n")
+    (project.export_dir / "grafana_cloud_usage_counts.csv").unlink()
     project.write_rows(
         "grafana_cloud_k6_test_runs",
         [
