@@ -14,10 +14,10 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup build bill explain extract test test-dbt test-e2e lint clean sample-seeds setup-spark build-spark test-spark
+.PHONY: help setup build bill explain extract docs test test-dbt test-e2e lint clean sample-seeds setup-spark build-spark test-spark
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/activate:
 	@echo "==> creating $(VENV)"
@@ -58,6 +58,16 @@ extract: setup  ## pull an export folder from Grafana Cloud: make extract ORG=ac
 	@test -n "$(FROM)" -a -n "$(OUT)" || { echo "usage: make extract ORG=<slug[,slug]> FROM=YYYY-MM-DD OUT=<folder> [TO=YYYY-MM-DD] [CONFIG=<file.toml>]"; exit 2; }
 	$(BIN)/grafana-cloud-costs extract $(foreach org,$(subst $(comma), ,$(ORG)),--org $(org)) \
 		--from $(FROM) --out $(OUT) $(if $(TO),--to $(TO)) $(if $(CONFIG),--config $(CONFIG))
+
+# The docs site as one self-contained HTML file (dbt docs generate --static), from the sample
+# build's DuckDB file: built first if it does not exist (catalog.json reads the built tables).
+DOCS_DUCKDB_PATH := target/grafana_cloud_costs.duckdb
+docs: setup  ## the docs site (every model, column, test, lineage) as one HTML file: target/static_index.html
+	@test -f $(DOCS_DUCKDB_PATH) || { echo "==> $(DOCS_DUCKDB_PATH) not found: building the sample first"; \
+		GRAFANA_CLOUD_COSTS_DUCKDB_PATH=$(DOCS_DUCKDB_PATH) $(DBT) build --full-refresh --target duckdb; }
+	@echo "==> dbt docs generate --static (DuckDB file $(DOCS_DUCKDB_PATH))"
+	GRAFANA_CLOUD_COSTS_DUCKDB_PATH=$(DOCS_DUCKDB_PATH) $(DBT) docs generate --static --target duckdb
+	@echo "==> docs site: $(CURDIR)/target/static_index.html (open it in a browser; no server needed)"
 
 test: setup  ## every test: dbt unit + data tests, pytest end-to-end tests, sqlfluff lint
 	@$(MAKE) --no-print-directory test-dbt

@@ -1,7 +1,10 @@
-"""The README documents what the project promises: every mart and column, raw table and var.
+"""The documentation covers what the project promises: every mart and column, raw table and var.
 
-A column added to a mart contract, or a var added to dbt_project.yml, without a word in the
-README fails here, so the documentation cannot silently fall behind the code.
+A column added to a mart contract, a raw column added to the seed contract, or a var added to
+dbt_project.yml without a word in the docs fails here, so the documentation cannot silently fall
+behind the code. Where each lives: every mart column in docs/outputs.md, every raw table and column
+in docs/input-contract.md, every var in the README's "Settings"; every mart also has a row in the
+README's "Outputs" table.
 """
 
 from __future__ import annotations
@@ -14,37 +17,54 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
+OUTPUTS = (ROOT / "docs" / "outputs.md").read_text()
+INPUT_CONTRACT = (ROOT / "docs" / "input-contract.md").read_text()
 
 
 def marts() -> list[dict]:
-    return yaml.safe_load((ROOT / "models" / "marts" / "_marts__models.yml").read_text())["models"]
+    """Every model of the marts folder's YAML files (the public outputs)."""
+    models = []
+    for path in sorted((ROOT / "models" / "marts").rglob("*.yml")):
+        models += (yaml.safe_load(path.read_text()) or {}).get("models", [])
+    return models
 
 
-def section(title: str) -> str:
-    match = re.search(rf"^### `{re.escape(title)}`\n(.*?)(?=^### |^## )", README, flags=re.S | re.M)
-    assert match, f"README has no section ### `{title}`"
+def section(text: str, title: str) -> str:
+    match = re.search(rf"^### `{re.escape(title)}`\n(.*?)(?=^#{{1,3}} |\Z)", text, flags=re.S | re.M)
+    assert match, f"docs/outputs.md has no section ### `{title}`"
     return match.group(1)
 
 
+def readme_section(title: str) -> str:
+    assert f"\n## {title}\n" in README, f"README has no section ## {title}"
+    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
 @pytest.mark.parametrize("mart", marts(), ids=lambda mart: mart["name"])
-def test_readme_describes_every_mart_column(mart: dict) -> None:
-    text = section(mart["name"])
+def test_outputs_describe_every_mart_column(mart: dict) -> None:
+    text = section(OUTPUTS, mart["name"])
     missing = [column["name"] for column in mart["columns"] if f"`{column['name']}`" not in text]
-    assert missing == [], f"README section for {mart['name']} does not mention {missing}"
+    assert missing == [], f"docs/outputs.md section for {mart['name']} does not mention {missing}"
 
 
-def test_readme_lists_every_raw_table_and_column() -> None:
+def test_readme_outputs_table_lists_every_mart() -> None:
+    table = readme_section("Outputs")
+    missing = [mart["name"] for mart in marts() if f"[`{mart['name']}`]" not in table]
+    assert missing == [], f"README Outputs table has no row for {missing}"
+    assert "make docs" in table
+
+
+def test_input_contract_lists_every_raw_table_and_column() -> None:
     seeds = yaml.safe_load((ROOT / "seeds" / "_seeds.yml").read_text())["seeds"]
-    contract = README.split("## Input contract", 1)[1].split("\n## ", 1)[0]
     for seed in seeds:
-        assert f"`{seed['name']}`" in contract, seed["name"]
+        assert f"`{seed['name']}`" in INPUT_CONTRACT, seed["name"]
         for column in seed["config"]["column_types"]:
-            assert f"`{column}`" in contract, f"{seed['name']}.{column}"
+            assert f"`{column}`" in INPUT_CONTRACT, f"{seed['name']}.{column}"
 
 
 def test_readme_lists_every_var() -> None:
     variables = yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"]
-    settings = README.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    settings = readme_section("Settings")
     missing = [name for name in variables if f"`{name}`" not in settings]
     assert missing == [], f"README Settings does not document {missing}"
 
@@ -52,3 +72,5 @@ def test_readme_lists_every_var() -> None:
 def test_readme_shows_the_two_commands_first() -> None:
     first_block = README.split("```", 2)[1]
     assert "make build" in first_block and "make test" in first_block
+    first_section = README.split("\n## ", 2)[1]
+    assert first_section.startswith("Connect to Grafana Cloud\n")

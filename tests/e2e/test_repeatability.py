@@ -9,7 +9,7 @@ import pytest
 from harness import Project
 
 # The public marts: their columns and types are what analysts and dashboards depend on. A change
-# here must be deliberate (and documented in the README), never a side effect.
+# here must be deliberate (and documented in docs/outputs.md), never a side effect.
 PUBLIC_COLUMNS = {
     "fct_grafana_cloud_costs": [
         ("billing_month", "DATE"), ("org_slug", "VARCHAR"), ("stack_id", "VARCHAR"), ("sku", "VARCHAR"),
@@ -101,7 +101,7 @@ def test_public_marts_keep_their_columns_and_types(sample_project: Project) -> N
         row[0]
         for row in sample_project.query("select table_name from information_schema.tables where table_schema = 'main'")
     }
-    assert marts == set(PUBLIC_COLUMNS), "a public mart was added or removed: update PUBLIC_COLUMNS and the README"
+    assert marts == set(PUBLIC_COLUMNS), "a public mart was added or removed: update PUBLIC_COLUMNS and docs/outputs.md"
 
 
 def test_two_builds_in_a_row_give_identical_marts(sample_project: Project) -> None:
