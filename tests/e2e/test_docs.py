@@ -17,7 +17,8 @@ README = (ROOT / "README.md").read_text()
 
 
 def marts() -> list[dict]:
-    return yaml.safe_load((ROOT / "models" / "marts" / "_marts__models.yml").read_text())["models"]
+    files = sorted((ROOT / "models" / "marts").glob("**/_*__models.yml"))
+    return [model for path in files for model in yaml.safe_load(path.read_text())["models"]]
 
 
 def section(title: str) -> str:
