@@ -59,7 +59,7 @@ extract: setup  ## pull an export folder from Grafana Cloud: make extract ORG=ac
 	$(BIN)/grafana-cloud-costs extract $(foreach org,$(subst $(comma), ,$(ORG)),--org $(org)) \
 		--from $(FROM) --out $(OUT) $(if $(TO),--to $(TO)) $(if $(CONFIG),--config $(CONFIG))
 
-test: setup  ## every test: dbt unit + data tests, pytest end-to-end tests, sqlfluff lint
+test: setup  ## every test: dbt unit + data tests, pytest end-to-end tests, sqlfluff and dbt-score lint
 	@$(MAKE) --no-print-directory test-dbt
 	@$(MAKE) --no-print-directory test-e2e
 	@$(MAKE) --no-print-directory lint
@@ -72,9 +72,12 @@ test-e2e: setup  ## pytest end-to-end tests (each builds the project on crafted 
 	@echo "==> pytest end-to-end tests and extractor tests"
 	$(BIN)/python -m pytest tests/e2e tests/extract
 
-lint: setup  ## sqlfluff lint (dbt templater, DuckDB target)
+lint: setup  ## sqlfluff lint (dbt templater, DuckDB target), then dbt-score (metadata, project score >= 9.5)
 	@echo "==> sqlfluff lint"
 	$(BIN)/sqlfluff lint models macros tests
+	@echo "==> dbt-score lint (pyproject.toml [tool.dbt-score])"
+	$(DBT) parse --quiet --target-path target/dbt-score
+	$(BIN)/dbt-score lint --manifest target/dbt-score/manifest.json
 
 # -- Apache Spark (dbt-spark with a local PySpark session; not part of `make build` or `make test`) --
 
