@@ -18,6 +18,8 @@ table with a timestamp to watch), test coverage (implied by the primary-key rule
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -304,9 +306,10 @@ def fact_dimension_relationships(m: Manifest) -> Iterator[str]:
     related: set[tuple[str, str, str]] = set()
     for test in m.tests:
         if (test.get("test_metadata") or {}).get("name") == "relationships":
-            to = test["test_metadata"]["kwargs"]["to"]
-            target = next((d for d in m.models if f"'{m.name(d)}'" in to), None)
-            related.add((test.get("attached_node"), test.get("column_name"), target))
+            kwargs = test["test_metadata"]["kwargs"]
+            target = next((d for d in m.models if f"'{m.name(d)}'" in kwargs["to"]), None)
+            if kwargs.get("field") == test.get("column_name"):
+                related.add((test.get("attached_node"), test.get("column_name"), target))
     for uid, node in m.models.items():
         if m.name(uid).startswith("fct_"):
             for column in node["columns"]:
@@ -343,8 +346,6 @@ MODES = {"sample": None, "export": "export_folder"}
 @pytest.fixture(scope="module")
 def manifests(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Manifest]:
     """The manifest of each mode, from `dbt parse` into a temporary target path."""
-    import json
-
     parsed = {}
     for mode, folder in MODES.items():
         target = tmp_path_factory.mktemp(f"parse_{mode}")
@@ -353,7 +354,7 @@ def manifests(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Manifest]:
             command += ["--vars", f"{{grafana_cloud_raw_path: '{target / folder}'}}"]
         result = subprocess.run(
             command, cwd=ROOT, capture_output=True, text=True,
-            env={**__import__("os").environ, "DBT_PROFILES_DIR": str(ROOT / "profiles")},
+            env={**os.environ, "DBT_PROFILES_DIR": str(ROOT / "profiles")},
         )
         assert result.returncode == 0, result.stdout + result.stderr
         parsed[mode] = Manifest(json.loads((target / "manifest.json").read_text()))
@@ -378,3 +379,66 @@ def test_rule(rule: str, manifests: dict[str, Manifest]) -> None:
     accepted = {id_ for (rule_, id_) in exceptions() if rule_ == rule}
     assert sorted(found - accepted) == [], f"{rule}: violations not listed in {EXCEPTIONS_FILE.name}"
     assert sorted(accepted - found) == [], f"{rule}: stale exceptions in {EXCEPTIONS_FILE.name}, remove them"
+
+
+# -- the rules themselves, on a made-up DAG that breaks each of them once -------------------------
+
+
+def fake_manifest() -> Manifest:
+    def model(name: str, folder: str, parents: list[str], materialized: str = "table", **extra) -> dict:
+        return {
+            "resource_type": "model", "package_name": PROJECT, "name": name,
+            "original_file_path": f"models/{folder}/{name}.sql", "config": {"materialized": materialized},
+            "depends_on": {"nodes": parents}, "raw_code": extra.get("raw_code", "select 1"),
+            "description": "d", "columns": extra.get("columns", {}),
+            "patch_path": f"{PROJECT}://models/{folder}/_{folder.split('/')[-1]}__models.yml",
+        }
+
+    def test(name: str, model_id: str, column: str | None = None, **kwargs) -> dict:
+        return {
+            "resource_type": "test", "package_name": PROJECT, "name": f"{name}_{model_id}_{column}",
+            "attached_node": model_id, "column_name": column, "depends_on": {"nodes": [model_id]},
+            "test_metadata": {"name": name, "kwargs": kwargs}, "original_file_path": "x.yml",
+        }
+
+    src = "source.p.raw.orders"
+    nodes = {
+        "model.p.stg_orders": model("stg_orders", "staging/raw", [src]),
+        "model.p.stg_reads_stg": model("stg_reads_stg", "staging/raw", ["model.p.stg_orders"]),
+        "model.p.int_a": model("int_a", "intermediate/x", ["model.p.stg_orders"]),
+        "model.p.int_b": model("int_b", "intermediate/x", ["model.p.stg_orders", "model.p.int_a"]),
+        "model.p.int_mixed": model("int_mixed", "intermediate/x", [src, "model.p.int_b"]),
+        "model.p.lonely": model("lonely", "intermediate/x", [], raw_code="select * from raw.orders"),
+        "model.p.dim_orgs": model("dim_orgs", "marts", ["model.p.int_b"]),
+        "model.p.fct_orders": model(
+            "fct_orders", "marts", ["model.p.stg_orders"], columns={"org_slug": {"name": "org_slug", "description": ""}}
+        ),
+    }
+    tests = [test("primary_key", uid, None, columns=["id"]) for uid in nodes if "lonely" not in uid]
+    tests.append(test("primary_key", "model.p.dim_orgs", None, columns=["org_slug"]))
+    nodes.update({f"test.p.{i}": t for i, t in enumerate(tests)})
+    sources = {src: {"package_name": PROJECT, "source_name": "raw", "name": "orders", "database": "d",
+                     "schema": "raw", "identifier": "orders", "description": "", "source_description": ""}}
+    return Manifest({"nodes": nodes, "sources": sources, "unit_tests": {}})
+
+
+@pytest.mark.parametrize(
+    "rule, expected",
+    [
+        ("fct_root_models", {"lonely"}),
+        ("fct_rejoining_of_upstream_concepts", {"stg_orders > int_a > int_b"}),
+        ("fct_direct_join_to_source", {"int_mixed"}),
+        ("fct_marts_or_intermediate_dependent_on_source", {"int_mixed < source:raw.orders"}),
+        ("staging_reads_only_sources_or_base_models", {"stg_reads_stg < stg_orders"}),
+        ("marts_never_read_staging", {"fct_orders < stg_orders"}),
+        ("fct_source_fanout", {"source:raw.orders"}),
+        ("fct_hard_coded_references", {"lonely: raw.orders"}),
+        ("fct_model_naming_conventions", {"lonely: prefix in models/intermediate/x"}),
+        ("fct_missing_primary_key_tests", {"lonely"}),
+        ("fct_undocumented_models", {"fct_orders.org_slug"}),
+        ("fct_undocumented_sources", {"source:raw.orders"}),
+        ("fact_dimension_relationships", {"fct_orders.org_slug -> dim_orgs"}),
+    ],
+)
+def test_rule_finds_its_violation(rule: str, expected: set[str]) -> None:
+    assert set(RULES[rule](fake_manifest())) == expected
