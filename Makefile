@@ -69,7 +69,7 @@ docs: setup  ## the docs site (every model, column, test, lineage) as one HTML f
 	GRAFANA_CLOUD_COSTS_DUCKDB_PATH=$(DOCS_DUCKDB_PATH) $(DBT) docs generate --static --target duckdb
 	@echo "==> docs site: $(CURDIR)/target/static_index.html (open it in a browser; no server needed)"
 
-test: setup  ## every test: dbt unit + data tests, pytest end-to-end tests, sqlfluff lint
+test: setup  ## every test: dbt unit + data tests, pytest end-to-end tests, sqlfluff and dbt-score lint
 	@$(MAKE) --no-print-directory test-dbt
 	@$(MAKE) --no-print-directory test-e2e
 	@$(MAKE) --no-print-directory lint
@@ -82,9 +82,12 @@ test-e2e: setup  ## pytest end-to-end tests (each builds the project on crafted 
 	@echo "==> pytest end-to-end tests and extractor tests"
 	$(BIN)/python -m pytest tests/e2e tests/extract
 
-lint: setup  ## sqlfluff lint (dbt templater, DuckDB target)
+lint: setup  ## sqlfluff lint (dbt templater, DuckDB target), then dbt-score (metadata, project score >= 9.5)
 	@echo "==> sqlfluff lint"
 	$(BIN)/sqlfluff lint models macros tests
+	@echo "==> dbt-score lint (pyproject.toml [tool.dbt-score])"
+	$(DBT) parse --quiet --target-path target/dbt-score
+	$(BIN)/dbt-score lint --manifest target/dbt-score/manifest.json
 
 # -- Apache Spark (dbt-spark with a local PySpark session; not part of `make build` or `make test`) --
 

@@ -25,26 +25,6 @@
 
 
 {#
-    dbt-spark 1.11's dateadd does not bracket `interval` (dateadd('day', 'n + 1', x) adds n days
-    and multiplies the 1) and drops the time of day for day, week and month steps. Spark 3.3+ has
-    timestampadd, which does exactly what dbt.dateadd means. Nothing in the project calls
-    dbt.dateadd today; this keeps a future call correct on Spark.
-#}
-{% macro spark__dateadd(datepart, interval, from_date_or_timestamp) -%}
-    {%- set units = {
-        'year': 'YEAR', 'quarter': 'QUARTER', 'month': 'MONTH', 'week': 'WEEK', 'day': 'DAY',
-        'hour': 'HOUR', 'minute': 'MINUTE', 'second': 'SECOND', 'millisecond': 'MILLISECOND',
-        'microsecond': 'MICROSECOND',
-    } -%}
-    {%- set unit = units.get(datepart | lower) -%}
-    {%- if unit is none -%}
-        {{ exceptions.raise_compiler_error("dateadd: datepart '" ~ datepart ~ "' is not supported on Spark") }}
-    {%- endif -%}
-    timestampadd({{ unit }}, cast(({{ interval }}) as bigint), {{ from_date_or_timestamp }})
-{%- endmacro %}
-
-
-{#
     An external table over a folder of files, (re)created at run time so that a model can read
     files with reader options (CSV header, Parquet schema merging, a file-name filter), which
     Spark's inline `format.`path`` syntax cannot pass. A folder that does not exist reads as an

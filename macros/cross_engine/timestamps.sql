@@ -66,20 +66,12 @@
 
 {# The first day of the UTC calendar month, as a date. #}
 {% macro month_start(expression) -%}
-    {{ return(adapter.dispatch('month_start', 'grafana_cloud_costs')(expression)) }}
-{%- endmacro %}
-
-{% macro default__month_start(expression) -%}
     cast(date_trunc('month', {{ expression }}) as date)
 {%- endmacro %}
 
 
 {# The start of the minute a timestamp falls in. #}
 {% macro minute_start(expression) -%}
-    {{ return(adapter.dispatch('minute_start', 'grafana_cloud_costs')(expression)) }}
-{%- endmacro %}
-
-{% macro default__minute_start(expression) -%}
     date_trunc('minute', {{ expression }})
 {%- endmacro %}
 

@@ -16,16 +16,9 @@
 {%- endmacro %}
 
 
+{# A 64-bit float: `double` on DuckDB and Spark alike. #}
 {% macro type_double() -%}
-    {{ return(adapter.dispatch('type_double', 'grafana_cloud_costs')()) }}
-{%- endmacro %}
-
-{% macro default__type_double() -%}
     double
-{%- endmacro %}
-
-{% macro postgres__type_double() -%}
-    double precision
 {%- endmacro %}
 
 
@@ -50,10 +43,6 @@
     quarantined row with a reason instead of a crashed build.
 #}
 {% macro safe_cast(expression, data_type) -%}
-    {{ return(adapter.dispatch('safe_cast', 'grafana_cloud_costs')(expression, data_type)) }}
-{%- endmacro %}
-
-{% macro default__safe_cast(expression, data_type) -%}
     try_cast({{ expression }} as {{ data_type }})
 {%- endmacro %}
 
@@ -75,9 +64,5 @@
     both sort above every number; null for null.
 #}
 {% macro is_below_infinity(expression) -%}
-    {{ return(adapter.dispatch('is_below_infinity', 'grafana_cloud_costs')(expression)) }}
-{%- endmacro %}
-
-{% macro default__is_below_infinity(expression) -%}
     ({{ expression }} < cast('Infinity' as {{ grafana_cloud_costs.type_double() }}))
 {%- endmacro %}

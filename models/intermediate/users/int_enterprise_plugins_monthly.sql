@@ -1,7 +1,8 @@
 -- Organizations and months in which an Enterprise plugin was installed on any of their stacks at
 -- any moment of the month: the installation [installed_at, uninstalled_at) overlaps the month.
 -- Only months with active Grafana users matter (the plugin is billed per active user), so the
--- months come from the user activity.
+-- months come from the user activity: read from staging, not from int_user_activity_monthly, so
+-- that int_users_stack_allocated, which reads both, does not rejoin that concept through here.
 with
 
 installations as (
@@ -16,13 +17,21 @@ stacks as (
 
 ),
 
+activity as (
+
+    select * from {{ ref('stg_grafana_cloud__user_activity') }}
+
+),
+
 user_months as (
 
     select distinct
-        billing_month,
-        org_slug
-    from {{ ref('int_user_activity_monthly') }}
-    where has_login
+        {{ month_start('activity.activity_at') }} as billing_month,
+        stacks.org_slug
+    from activity
+    inner join stacks
+        on activity.stack_id = stacks.stack_id
+    where activity.is_grafana_login
 
 ),
 
