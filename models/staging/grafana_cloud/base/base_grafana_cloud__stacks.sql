@@ -18,6 +18,12 @@ source as (
 
 ),
 
+organizations as (
+
+    select * from {{ ref('base_grafana_cloud__organizations') }}
+
+),
+
 typed as (
 
     select
@@ -49,7 +55,7 @@ known_organizations as (
 
     -- organizations that are themselves usable
     select distinct org_slug
-    from {{ ref('base_grafana_cloud__organizations') }}
+    from organizations
     where rejection_reason is null
 
 ),
