@@ -73,7 +73,7 @@ SMALL_TABLES = [
     "grafana_cloud_k6_test_runs",
 ]
 TABLES = SMALL_TABLES[:2] + [METRICS] + SMALL_TABLES[2:]
-# The public column order of each table (seeds/_seeds.yml).
+# The public column order of each table (the source grafana_cloud, models/staging/grafana_cloud/_grafana_cloud__sources.yml).
 COLUMNS = {
     "grafana_cloud_organizations": "org_slug, org_name, plan, included_dpm_per_series",
     "grafana_cloud_stacks": "stack_id, stack_slug, org_slug",

@@ -1,7 +1,7 @@
 {#
     Spark (dbt-spark) overrides of dbt's own macros, and the helpers the Spark variants of the
     project's macros share. The project-level variants (spark__parse_utc_timestamp,
-    spark__read_billed_usage, ...) sit next to their default__ and duckdb__ siblings.
+    spark__read_billed_usage_files, ...) sit next to their default__ and duckdb__ siblings.
 #}
 
 

@@ -1,23 +1,32 @@
 {#
-    The one door through which the base models read a raw table, by its public name (the seed
-    name, e.g. grafana_cloud_metrics_usage).
+    The one door through which the base models read a raw table, by its public name (a table of
+    the source grafana_cloud, e.g. grafana_cloud_metrics_usage). It always calls source(), so that
+    dbt records the dependency (the docs show the lineage from the raw table in every mode) and a
+    unit test can give the source's rows; what it returns depends on the mode:
 
-    - By default it is the dbt seed of that name (seeds/sample holds the sample month).
-    - With the var grafana_cloud_raw_path set, it reads the user's export folder directly instead
+    - By default, the source's relation: the sample month, loaded by `dbt seed` from seeds/sample
+      into the schema raw (the sample seeds are enabled only when no export folder is given).
+    - With the var grafana_cloud_raw_path set, the user's export folder read in place instead
       (no copy through dbt seed): <path>/<table>.parquet, <path>/<table>.csv, a folder
       <path>/<table>/ of Parquet or CSV files (one per day, say), or a folder <path>/<table>.parquet/
       of part files as Spark writes one. A missing table or column, a table in more than one of
       these forms, or a path with a glob character stops the build with a message naming what is
-      wrong and where it was looked for.
+      wrong and where it was looked for. The columns and their types are the source's.
 #}
 {% macro grafana_cloud_raw(table_name) -%}
+    {%- set raw_relation = source('grafana_cloud', table_name) -%}
+    {%- set raw_path = var('grafana_cloud_raw_path', '') -%}
+    {#- The sample seed is the source's table: the ref (the seed is enabled only in this mode)
+        makes `dbt build` load it before a model reads it. -#}
+    {%- if not raw_path -%}
+        {%- do ref(table_name) -%}
+    {%- endif -%}
     {%- if not grafana_cloud_costs.grafana_cloud_product_enabled(table_name) -%}
         {{- return(grafana_cloud_costs.grafana_cloud_empty_raw(table_name)) -}}
     {%- endif -%}
-    {%- set raw_path = var('grafana_cloud_raw_path', '') -%}
-    {#- A unit test feeds its own rows for the seed, whatever the raw tables are read from. -#}
+    {#- A unit test feeds its own rows for the source, whatever the raw tables are read from. -#}
     {%- if not raw_path or (model is defined and model.resource_type == 'unit_test') -%}
-        {{- return(ref(table_name)) -}}
+        {{- return(raw_relation) -}}
     {%- endif -%}
     {%- do grafana_cloud_costs.check_no_glob_characters(raw_path, 'grafana_cloud_raw_path') -%}
     {{- return(adapter.dispatch('read_raw_export', 'grafana_cloud_costs')(raw_path, table_name)) -}}
@@ -92,25 +101,46 @@
 {%- endmacro %}
 
 
-{# The columns (and seed types) of a raw table, from the seed's declared column_types. #}
-{% macro grafana_cloud_raw_columns(table_name) -%}
-    {%- set node = graph.nodes.get('seed.grafana_cloud_costs.' ~ table_name) -%}
+{# A raw table's definition in the source grafana_cloud (models/staging/grafana_cloud/_grafana_cloud__sources.yml). #}
+{% macro grafana_cloud_raw_source(table_name) -%}
+    {%- set node = graph.sources.get('source.grafana_cloud_costs.grafana_cloud.' ~ table_name) -%}
     {%- if node is none -%}
         {{ exceptions.raise_compiler_error(
-            "grafana_cloud_raw: '" ~ table_name ~ "' is not a raw table of the contract (seeds/_seeds.yml)."
+            "grafana_cloud_raw: '" ~ table_name ~ "' is not a raw table of the contract (the source"
+            ~ " grafana_cloud, models/staging/grafana_cloud/_grafana_cloud__sources.yml)."
         ) }}
     {%- endif -%}
-    {{- return(node.config.column_types) -}}
+    {{- return(node) -}}
+{%- endmacro %}
+
+
+{# A raw table's meta (config.meta of its source table): optional_columns, optional_table. #}
+{% macro grafana_cloud_raw_meta(table_name) -%}
+    {%- set node = grafana_cloud_costs.grafana_cloud_raw_source(table_name) -%}
+    {%- set meta = {} -%}
+    {%- do meta.update(node.meta or {}) -%}
+    {%- do meta.update((node.config or {}).get('meta') or {}) -%}
+    {{- return(meta) -}}
+{%- endmacro %}
+
+
+{# The columns of a raw table and their types, in the contract's order, from the source's data_type. #}
+{% macro grafana_cloud_raw_columns(table_name) -%}
+    {%- set node = grafana_cloud_costs.grafana_cloud_raw_source(table_name) -%}
+    {%- set columns = {} -%}
+    {%- for column in node.columns.values() -%}
+        {%- do columns.update({column.name: column.data_type}) -%}
+    {%- endfor -%}
+    {{- return(columns) -}}
 {%- endmacro %}
 
 
 {#
-    A raw table's optional columns (the seed's meta.optional_columns): an export without them
-    still builds, with them empty. Newer exports carry them (grafana-cloud-costs extract).
+    A raw table's optional columns (meta.optional_columns of its source table): an export without
+    them still builds, with them empty. Newer exports carry them (grafana-cloud-costs extract).
 #}
 {% macro grafana_cloud_raw_optional_columns(table_name) -%}
-    {%- set node = graph.nodes.get('seed.grafana_cloud_costs.' ~ table_name) -%}
-    {{- return(((node.config.meta or {}).get('optional_columns')) or []) -}}
+    {{- return(grafana_cloud_costs.grafana_cloud_raw_meta(table_name).get('optional_columns') or []) -}}
 {%- endmacro %}
 
 
@@ -148,12 +178,11 @@
 
 {#
     Both engines' readers, when no file of a table is found: a table added to the contract after
-    exports were first written (the seed's meta.optional_table) is read as empty, and the log says
-    so; any other table stops the build, naming where it was looked for.
+    exports were first written (meta.optional_table of its source table) is read as empty, and
+    the log says so; any other table stops the build, naming where it was looked for.
 #}
 {% macro raw_table_not_found(table_name, raw_path, table_path) -%}
-    {%- set node = graph.nodes.get('seed.grafana_cloud_costs.' ~ table_name) -%}
-    {%- if (node.config.meta or {}).get('optional_table') -%}
+    {%- if grafana_cloud_costs.grafana_cloud_raw_meta(table_name).get('optional_table') -%}
         {%- do log(
             "Raw table '" ~ table_name ~ "' is not under grafana_cloud_raw_path '" ~ raw_path
             ~ "' (looked for " ~ table_path ~ ".parquet, .csv or a folder): read as empty.", info=true

@@ -52,37 +52,8 @@
 {%- endmacro %}
 
 
-
 {#
-    The CTEs that mark each typed row whose stack is not a usable row of grafana_cloud_stacks
-    (missing, or itself rejected): known_stacks, and `checked` = the typed rows plus
-    is_known_stack. A base model of a usage table then selects its checks from `checked`.
-#}
-{% macro known_stack_ctes(typed_relation) -%}
-known_stacks as (
-
-    -- stacks that are themselves usable (an unknown or rejected stack bills nobody)
-    select distinct stack_id
-    from {{ ref('base_grafana_cloud__stacks') }}
-    where rejection_reason is null
-
-),
-
-checked as (
-
-    select
-        {{ typed_relation }}.*,
-        known_stacks.stack_id is not null as is_known_stack
-    from {{ typed_relation }}
-    left join known_stacks
-        on {{ typed_relation }}.stack_id = known_stacks.stack_id
-
-)
-{%- endmacro %}
-
-
-{#
-    The usable stacks (those known_stack_ctes accepts) with their 64-bit key (compact_key): the
+    The usable stacks (those the base models mark is_known_stack) with their 64-bit key (compact_key): the
     per-sample models group hundreds of millions of samples by this key instead of the text
     stack_id, then join here to get the stack_id back. The singular test
     assert_stack_keys_are_unique fails the build if two stacks ever share a key.

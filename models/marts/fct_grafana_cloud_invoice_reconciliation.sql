@@ -5,7 +5,8 @@ with
 
 invoiced as (
 
-    select * from {{ ref('int_billed_usage_mapped') }}
+    -- Grafana's invoice lines, with the SKU each dimension stands for (null when unmapped)
+    select * from {{ ref('stg_grafana_cloud__billed_usage') }}
 
 ),
 
@@ -15,9 +16,9 @@ recomputed as (
 
 ),
 
-dimensions as (
+reconciled_skus as (
 
-    select * from {{ ref('stg_grafana_cloud__invoice_dimensions') }}
+    select * from {{ ref('int_invoice_reconciled_skus') }}
 
 ),
 
@@ -27,13 +28,6 @@ invoiced_months as (
         billing_month,
         org_slug
     from invoiced
-
-),
-
-reconciled_skus as (
-
-    select distinct sku
-    from dimensions
 
 ),
 
@@ -74,7 +68,7 @@ joined as (
         invoiced_keyed.total_usage as invoiced_total_usage,
         invoiced_keyed.included_usage as invoiced_included_usage,
         invoiced_keyed.overage as invoiced_overage,
-        invoiced_keyed.amount_due as invoiced_amount_due,
+        invoiced_keyed.amount_due_usd as invoiced_amount_due,
         invoiced_keyed.line_key is not null as is_invoiced,
         recomputed_in_scope.sku is not null as is_recomputed
     from invoiced_keyed

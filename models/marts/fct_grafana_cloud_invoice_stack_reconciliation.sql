@@ -8,12 +8,6 @@ invoiced_stacks as (
 
 ),
 
-dimensions as (
-
-    select * from {{ ref('stg_grafana_cloud__invoice_dimensions') }}
-
-),
-
 stack_usage as (
 
     select * from {{ ref('int_stack_usage_unioned') }}
@@ -22,16 +16,16 @@ stack_usage as (
 
 invoiced as (
 
+    -- the stacks of the dimensions the mapping knows (their SKU comes from staging)
     select
-        invoiced_stacks.billing_month,
-        invoiced_stacks.org_slug,
-        dimensions.sku,
-        invoiced_stacks.stack_id,
-        invoiced_stacks.stack_name,
-        invoiced_stacks.total_usage
+        billing_month,
+        org_slug,
+        sku,
+        stack_id,
+        stack_name,
+        total_usage
     from invoiced_stacks
-    inner join dimensions
-        on lower(invoiced_stacks.dimension_name) = dimensions.dimension_key
+    where sku is not null
 
 ),
 

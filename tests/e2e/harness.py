@@ -1,7 +1,7 @@
 """A throw-away copy of the dbt project with its own raw data and its own DuckDB file.
 
-End-to-end tests write raw tables either as seed files (seeds/sample/<table>.csv, exactly what a
-user of the seed contract does) or into an export folder read through the var
+End-to-end tests write raw tables either as seed files (seeds/sample/<table>.csv, the sample
+month's place) or into an export folder read through the var
 grafana_cloud_raw_path (fast for millions of per-minute rows), run `dbt build`, and query the
 marts. Every raw table that a test does not write is present with its header only, which also
 checks that an empty table loads with the declared types.
@@ -30,21 +30,27 @@ PROJECT_PARTS = ["dbt_project.yml", "models", "macros", "seeds", "profiles", "te
 IGNORED = shutil.ignore_patterns("e2e", "__pycache__", "*.pyc", ".pytest_cache")
 
 
+SOURCES = ROOT / "models" / "staging" / "grafana_cloud" / "_grafana_cloud__sources.yml"
+
+
+def raw_tables() -> list[dict[str, Any]]:
+    """The raw tables of the contract: the tables of the source grafana_cloud."""
+    sources = yaml.safe_load(SOURCES.read_text())["sources"]
+    return next(source for source in sources if source["name"] == "grafana_cloud")["tables"]
+
+
 def raw_contract() -> dict[str, dict[str, str]]:
-    """Raw table name -> {column: type}, from the seed contract in seeds/_seeds.yml."""
-    seeds = yaml.safe_load((ROOT / "seeds" / "_seeds.yml").read_text())["seeds"]
+    """Raw table name -> {column: type}, from the source grafana_cloud (the input contract)."""
     return {
-        seed["name"]: seed["config"]["column_types"]
-        for seed in seeds
-        if (ROOT / "seeds" / "sample" / f"{seed['name']}.csv").exists()
+        table["name"]: {column["name"]: column["data_type"] for column in table["columns"]}
+        for table in raw_tables()
     }
 
 
 def optional_columns(table: str) -> list[str]:
-    """A raw table's optional columns, from its seed's meta.optional_columns."""
-    seeds = yaml.safe_load((ROOT / "seeds" / "_seeds.yml").read_text())["seeds"]
-    seed = next(seed for seed in seeds if seed["name"] == table)
-    return seed["config"].get("meta", {}).get("optional_columns", [])
+    """A raw table's optional columns, from its source table's meta.optional_columns."""
+    definition = next(candidate for candidate in raw_tables() if candidate["name"] == table)
+    return definition.get("config", {}).get("meta", {}).get("optional_columns", [])
 
 
 @dataclass
@@ -104,7 +110,7 @@ class Project:
         with duckdb.connect() as con:
             con.execute("set TimeZone = 'UTC'")
             # the contract's columns the query has, in the contract's order: an optional column
-            # (seeds/_seeds.yml meta.optional_columns) may be left out, as a real export may
+            # (the source table's meta.optional_columns) may be left out, as a real export may
             present = {row[0] for row in con.execute(f"describe select * from ({query})").fetchall()}
             optional = optional_columns(table)
             missing = [c for c in self.contract[table] if c not in present and c not in optional]

@@ -22,6 +22,12 @@ source as (
 
 ),
 
+stacks as (
+
+    select * from {{ ref('base_grafana_cloud__stacks') }}
+
+),
+
 typed as (
 
     select
@@ -48,7 +54,25 @@ typed as (
 
 ),
 
-{{ known_stack_ctes('typed') }}
+known_stacks as (
+
+    -- stacks that are themselves usable (an unknown or rejected stack bills nobody)
+    select distinct stack_id
+    from stacks
+    where rejection_reason is null
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        known_stacks.stack_id is not null as is_known_stack
+    from typed
+    left join known_stacks
+        on typed.stack_id = known_stacks.stack_id
+
+)
 
 select
     *,

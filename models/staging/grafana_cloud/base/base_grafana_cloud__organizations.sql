@@ -1,3 +1,8 @@
+-- A table, not a view: every base model of a usage table checks its rows against the usable keys
+-- here, so as a view it would start a chain of five views (dbt-project-evaluator's
+-- fct_chained_views_dependencies); the raw tables of organizations and stacks are small.
+{{ config(materialized='table') }}
+
 {%- set raw_column_names = ['org_slug', 'org_name', 'plan', 'included_dpm_per_series'] -%}
 {%- set checks = [
     {"when": "org_slug is null", "reason": "missing_key", "column": "org_slug"},

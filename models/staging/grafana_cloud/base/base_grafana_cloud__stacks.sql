@@ -1,3 +1,8 @@
+-- A table, not a view: every base model of a usage table checks its rows against the usable keys
+-- here, so as a view it would start a chain of five views (dbt-project-evaluator's
+-- fct_chained_views_dependencies); the raw tables of organizations and stacks are small.
+{{ config(materialized='table') }}
+
 {%- set raw_column_names = [
     'stack_id', 'stack_slug', 'org_slug', 'status', 'created_at', 'deleted_at',
     'hm_instance_prom_id', 'hm_instance_graphite_id', 'hl_instance_id', 'ht_instance_id', 'hp_instance_id',
@@ -15,6 +20,12 @@ with
 source as (
 
     select * from {{ grafana_cloud_raw('grafana_cloud_stacks') }}
+
+),
+
+organizations as (
+
+    select * from {{ ref('base_grafana_cloud__organizations') }}
 
 ),
 
@@ -49,7 +60,7 @@ known_organizations as (
 
     -- organizations that are themselves usable
     select distinct org_slug
-    from {{ ref('base_grafana_cloud__organizations') }}
+    from organizations
     where rejection_reason is null
 
 ),
