@@ -50,20 +50,3 @@
 {% macro clean_text(expression) -%}
     nullif(trim(cast({{ expression }} as {{ grafana_cloud_costs.type_text() }})), '')
 {%- endmacro %}
-
-
-{#
-    The usable stacks (those the base models mark is_known_stack) with their 64-bit key (compact_key): the
-    per-sample models group hundreds of millions of samples by this key instead of the text
-    stack_id, then join here to get the stack_id back. The singular test
-    assert_stack_keys_are_unique fails the build if two stacks ever share a key.
-#}
-{% macro stack_keys_relation() -%}
-    (
-        select distinct
-            stack_id,
-            {{ grafana_cloud_costs.compact_key(['stack_id']) }} as stack_key
-        from {{ ref('base_grafana_cloud__stacks') }}
-        where rejection_reason is null
-    )
-{%- endmacro %}

@@ -20,6 +20,19 @@ samples as (
 
 ),
 
+stack_keys as (
+
+    -- the usable stacks with their 64-bit key, to map the groups back to stack_id (a staged
+    -- sample's stack is usable by construction, so the inner join keeps every row); the singular
+    -- test assert_stack_keys_are_unique fails the build if two stacks ever share a key
+    select distinct
+        stack_id,
+        {{ compact_key(['stack_id']) }} as stack_key
+    from {{ ref('base_grafana_cloud__stacks') }}
+    where rejection_reason is null
+
+),
+
 per_minute as (
 
     -- grouped by the stack's 64-bit key, as in staging (DECISIONLOG D30)
@@ -31,12 +44,6 @@ per_minute as (
         count(*) as sample_row_count
     from samples
     group by {{ compact_key(['stack_id']) }}, {{ minute_start('sampled_at') }}
-
-),
-
-stack_keys as (
-
-    select * from {{ stack_keys_relation() }}
 
 )
 

@@ -20,6 +20,19 @@ samples as (
 
 ),
 
+stack_keys as (
+
+    -- the usable stacks with their 64-bit key, to map the groups back to stack_id (a staged
+    -- sample's stack is usable by construction, so the inner join keeps every row); the singular
+    -- test assert_stack_keys_are_unique fails the build if two stacks ever share a key
+    select distinct
+        stack_id,
+        {{ compact_key(['stack_id']) }} as stack_key
+    from {{ ref('base_grafana_cloud__stacks') }}
+    where rejection_reason is null
+
+),
+
 resolved as (
 
     -- Two different readings for the same stack and instant (a conflicting duplicate) resolve to
@@ -36,12 +49,6 @@ resolved as (
         or min(samples_per_second) < max(samples_per_second) as has_conflicting_readings
     from samples
     group by {{ compact_key(['stack_id']) }}, sampled_at
-
-),
-
-stack_keys as (
-
-    select * from {{ stack_keys_relation() }}
 
 ),
 
