@@ -4,7 +4,8 @@ A column added to a mart contract, a raw column added to the seed contract, or a
 dbt_project.yml without a word in the docs fails here, so the documentation cannot silently fall
 behind the code. Where each lives: every mart column in docs/outputs.md, every raw table and column
 in docs/input-contract.md, every var in the README's "Settings"; every mart also has a row in the
-README's "Outputs" table.
+README's "Outputs" table. Every model's description shows an example query, run here against the
+sample build, and every macro in macros/ is described in macros/_macros.yml with its arguments.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 OUTPUTS = (ROOT / "docs" / "outputs.md").read_text()
 INPUT_CONTRACT = (ROOT / "docs" / "input-contract.md").read_text()
+
+
+def models() -> list[dict]:
+    """Every model of the project's YAML files."""
+    found = []
+    for path in sorted((ROOT / "models").rglob("*.yml")):
+        found += (yaml.safe_load(path.read_text()) or {}).get("models", [])
+    return found
 
 
 def marts() -> list[dict]:
@@ -83,3 +92,34 @@ def test_readme_shows_the_two_commands_first() -> None:
     assert "make build" in first_block and "make test" in first_block
     first_section = README.split("\n## ", 2)[1]
     assert first_section.startswith("Connect to Grafana Cloud\n")
+
+
+@pytest.mark.parametrize("model", models(), ids=lambda model: model["name"])
+def test_every_model_shows_an_example_query_that_runs_on_the_sample(model: dict, sample_project) -> None:
+    queries = re.findall(r"```sql\n(.*?)```", model.get("description", ""), flags=re.S)
+    assert queries, f"{model['name']}: no example query (a ```sql block) in its description"
+    for query in queries:
+        assert model["name"] in query, f"{model['name']}: the example does not read the model itself"
+        sample_project.query(query)  # raises if the query does not run on the sample build
+
+
+def test_every_macro_is_described_with_its_arguments() -> None:
+    documented = {
+        macro["name"]: macro
+        for macro in yaml.safe_load((ROOT / "macros" / "_macros.yml").read_text())["macros"]
+    }
+    problems = []
+    for path in sorted((ROOT / "macros").rglob("*.sql")):
+        for name, signature in re.findall(r"{%-?\s*macro\s+(\w+)\((.*?)\)\s*-?%}", path.read_text(), flags=re.S):
+            macro = documented.get(name)
+            if macro is None or not macro.get("description", "").strip():
+                problems.append(f"{name} ({path.relative_to(ROOT)}): no description")
+                continue
+            # a dispatched variant (default__, duckdb__, spark__) takes its macro's arguments
+            if re.match(r"(default|duckdb|spark)__", name):
+                continue
+            arguments = [argument.split("=")[0].strip() for argument in signature.split(",") if argument.strip()]
+            described = [argument["name"] for argument in macro.get("arguments", [])]
+            if arguments != described:
+                problems.append(f"{name}: arguments {arguments}, described {described}")
+    assert problems == [], problems
