@@ -90,8 +90,28 @@ def test_readme_lists_every_var() -> None:
 def test_readme_shows_the_two_commands_first() -> None:
     first_block = README.split("```", 2)[1]
     assert "make build" in first_block and "make test" in first_block
-    first_section = README.split("\n## ", 2)[1]
+    intro, first_section = README.split("\n## ", 2)[:2]
+    assert "Grafana Cloud bill for 2024-09" in intro, "the sample bill comes right after the two commands"
     assert first_section.startswith("Connect to Grafana Cloud\n")
+
+
+def test_readme_is_a_users_guide_in_the_issues_order() -> None:
+    """What it is, the two commands and the sample bill (above), then these sections in this
+    order; detail that a user's guide does not need lives in docs/ and bench/README.md."""
+    titles = re.findall(r"^## (.*)$", README, flags=re.M)
+    expected = [
+        "Connect to Grafana Cloud",
+        "Load your own export",
+        "Why is this stack's bill what it is?",
+        "Reconcile with Grafana's invoice",
+        "When the build fails",
+        "Settings",
+        "Outputs",
+        "Commands",
+    ]
+    assert [title for title in titles if title in expected] == expected, titles
+    lines = len(README.splitlines())
+    assert lines <= 350, f"README has {lines} lines: a user's guide of about 300; move detail to docs/"
 
 
 @pytest.mark.parametrize("model", models(), ids=lambda model: model["name"])
