@@ -21,10 +21,6 @@
     {{ return(adapter.dispatch('floor_divide', 'grafana_cloud_costs')(numerator, denominator)) }}
 {%- endmacro %}
 
-{% macro default__floor_divide(numerator, denominator) -%}
-    div(cast({{ numerator }} as {{ grafana_cloud_costs.type_wide_integer() }}), cast({{ denominator }} as {{ grafana_cloud_costs.type_wide_integer() }}))
-{%- endmacro %}
-
 {% macro duckdb__floor_divide(numerator, denominator) -%}
     (cast({{ numerator }} as hugeint) // cast({{ denominator }} as hugeint))
 {%- endmacro %}

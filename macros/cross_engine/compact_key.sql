@@ -10,14 +10,6 @@
     {{ return(adapter.dispatch('compact_key', 'grafana_cloud_costs')(columns)) }}
 {%- endmacro %}
 
-{% macro default__compact_key(columns) -%}
-    {%- set parts = [] -%}
-    {%- for column in columns -%}
-        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ grafana_cloud_costs.type_text() ~ "), '<null>')") -%}
-    {%- endfor -%}
-    {{ dbt.hash(parts | join(" || '|' || ")) }}
-{%- endmacro %}
-
 {% macro duckdb__compact_key(columns) -%}
     hash({{ columns | join(', ') }})
 {%- endmacro %}

@@ -7,10 +7,6 @@
     {{ return(adapter.dispatch('parse_utc_timestamp', 'grafana_cloud_costs')(expression)) }}
 {%- endmacro %}
 
-{% macro default__parse_utc_timestamp(expression) -%}
-    cast(cast({{ expression }} as timestamp with time zone) at time zone 'UTC' as timestamp)
-{%- endmacro %}
-
 {#
     DuckDB: a cast to TIMESTAMP silently ignores an offset, so text that carries a zone goes
     through TIMESTAMPTZ and back to UTC; text without one is already UTC. Fast paths, because the
@@ -79,10 +75,6 @@
 {# Microseconds since the Unix epoch, as an integer (exact for durations). #}
 {% macro epoch_microseconds(expression) -%}
     {{ return(adapter.dispatch('epoch_microseconds', 'grafana_cloud_costs')(expression)) }}
-{%- endmacro %}
-
-{% macro default__epoch_microseconds(expression) -%}
-    cast(extract(epoch from {{ expression }}) * 1000000 as bigint)
 {%- endmacro %}
 
 {% macro duckdb__epoch_microseconds(expression) -%}
