@@ -78,9 +78,12 @@ test-dbt: setup  ## dbt build on the sample data: unit tests, models, data tests
 	@echo "==> dbt build with unit and data tests"
 	$(DBT) build --full-refresh
 
+# Each end-to-end test builds its own copy of the project (dbt is one Python process per build):
+# pytest-xdist runs the test modules on both cores, a module's shared build staying on one worker.
+PYTEST_WORKERS ?= 2
 test-e2e: setup  ## pytest end-to-end tests (each builds the project on crafted inputs) and the extractor's tests
-	@echo "==> pytest end-to-end tests and extractor tests"
-	$(BIN)/python -m pytest tests/e2e tests/extract
+	@echo "==> pytest end-to-end tests and extractor tests ($(PYTEST_WORKERS) workers)"
+	$(BIN)/python -m pytest tests/e2e tests/extract -n $(PYTEST_WORKERS) --dist loadscope --durations=15
 
 lint: setup  ## sqlfluff lint (dbt templater, DuckDB target), then dbt-score (metadata, project score >= 9.5)
 	@echo "==> sqlfluff lint"
