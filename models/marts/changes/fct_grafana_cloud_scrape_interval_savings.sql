@@ -1,5 +1,5 @@
 -- What-if: the resolution you pay for. For every stack-month whose DPM sets its bill (p95 DPM /
--- included DPM per series above the p95 active series), the organization's metrics charge
+-- included DPM per series above the p95 active series, at six decimals), the organization's metrics charge
 -- recomputed as if that stack alone had sent its included DPM per series (a 60 s scrape at 1
 -- DPM): its billable series become its p95 active series, every other stack keeps its own, and
 -- the organization's sum goes through the bill's rounding, allowance and price (usage_cost_usd)
@@ -57,7 +57,9 @@ dpm_bound as (
         org_slug,
         stack_id as scenario_stack_id
     from metrics_usage
-    where billable_series > p95_active_series
+    -- at the six decimals the bill keeps per stack, so that DPM which is the series count up to
+    -- floating-point noise (samples/s x 60) does not count as setting the bill
+    where {{ to_decimal('billable_series', 6) }} > {{ to_decimal('p95_active_series', 6) }}
 
 ),
 
