@@ -24,7 +24,9 @@ stepped as (
         -- step 3 (metrics): and this month's active series at last month's density
         case
             when sku = 'metrics_active_series'
-                then {{ usage_cost_usd('series_changed_usage_quantity', 'usage_unit', 'included_quantity', 'unit_price_usd') }}
+                then {{ usage_cost_usd(
+                    'series_changed_usage_quantity', 'usage_unit', 'included_quantity', 'unit_price_usd'
+                ) }}
         end as cost_at_series_usd
     from paired
 
