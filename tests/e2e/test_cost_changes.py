@@ -94,9 +94,9 @@ def price_book() -> list[dict]:
     return changed
 
 
-@pytest.fixture(scope="module")
-def changes(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    project = Project(tmp_path_factory.mktemp("cost_changes"), mode="export")
+def plant(project: Project) -> None:
+    """The two months above, in an export-mode project (also built on Spark:
+    tests/spark/test_changes_engines.py)."""
     project.write_price_book(price_book())
     orgs = ["series", "dpm", "mixed", "gone", "late"]
     project.write_rows(
@@ -133,6 +133,12 @@ def changes(tmp_path_factory: pytest.TempPathFactory) -> Project:
             {"stack_id": "m1", "signal": "traces", "usage_start": "2024-09-10 00:00:00", "ingested_bytes": 61 * GB},
         ],
     )
+
+
+@pytest.fixture(scope="module")
+def changes(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = Project(tmp_path_factory.mktemp("cost_changes"), mode="export")
+    plant(project)
     project.build()
     return project
 
