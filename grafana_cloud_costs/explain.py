@@ -321,11 +321,8 @@ def explain_changes(con: duckdb.DuckDBPyConnection, stack_id: str, org_slug: str
         else:
             verdict = "both its active series and its DPM per series moved"
         print(
-            f"  its metrics: p95 active series {number(series_before)} -> {number(series_now)}, billable series"
-            f" {number(billable_before)} -> {number(billable_now)}: {verdict}"
+            f"  its metrics: p95 active series {number(series_before)} -> {number(series_now)};"
+            f" billable series {number(billable_before)} -> {number(billable_now)}"
         )
-        print(
-            f"    (billable series per active series {number(density_before)} -> {number(density_now)};"
-            " above 1.00, its DPM sets the bill)"
-        )
+        print(f"    ({number(density_before)} -> {number(density_now)} billable per active series: {verdict})")
     print()

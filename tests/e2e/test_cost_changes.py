@@ -240,11 +240,10 @@ def test_explain_compares_the_stack_and_its_organization_with_last_month(changes
     share = section.index("  this stack's share of each line (charges are priced per organization, then shared)")
     assert section[share + 2].split() == ["metrics_active_series", "$0.00", "$32.12", "+$32.12"]
     assert section[share + 3].split() == ["total", "$0.00", "$32.12", "+$32.12"]
-    assert section[share + 4] == (
-        "  its metrics: p95 active series 4,000.00 -> 4,000.00, billable series 4,000.00 -> 12,000.00:"
-        " its DPM per series moved, at the same active series"
+    assert section[share + 4] == "  its metrics: p95 active series 4,000.00 -> 4,000.00; billable series 4,000.00 -> 12,000.00"
+    assert section[share + 5] == (
+        "    (1.00 -> 3.00 billable per active series: its DPM per series moved, at the same active series)"
     )
-    assert section[share + 5] == "    (billable series per active series 1.00 -> 3.00; above 1.00, its DPM sets the bill)"
     # the what-if, in the metrics section
     assert "    $0.00 instead of $45.50: $45.50 less (this stack's share $0.00 instead of $32.12)" in lines
 
@@ -256,7 +255,7 @@ def test_explain_says_when_there_is_nothing_to_compare(changes: Project) -> None
 
 def test_explain_of_a_series_driven_stack(changes: Project) -> None:
     lines = explain(changes, "s1").splitlines()
-    assert "  its metrics: p95 active series 20,000.00 -> 30,001.00, billable series 20,000.00 -> 30,001.00:" \
-        " its active series moved, at the same DPM per series" in lines
+    assert "  its metrics: p95 active series 20,000.00 -> 30,001.00; billable series 20,000.00 -> 30,001.00" in lines
+    assert "    (1.00 -> 1.00 billable per active series: its active series moved, at the same DPM per series)" in lines
     row = next(line for line in lines if line.startswith("  metrics_active_series") and "+$50.01" in line)
     assert row.split()[1:] == ["$80.00", "$130.01", "+$50.01", "+$0.00", "-$15.00", "+$65.01", "+$65.01", "+$0.00"]
