@@ -7,6 +7,13 @@ For metrics it shows the two 95th percentiles and which one is billed, how much 
 percentile forgave (the top 5 % of samples) and the busiest hours, whether they were forgiven or
 billed, and how the organization's charge was shared among its stacks. For every other product it
 shows the stack's usage, its share of the organization's line and the cents it got.
+
+A stack whose DPM sets its bill also gets the what-if of fct_grafana_cloud_scrape_interval_savings
+(its organization's charge had it sent its included DPM per series). "Compared with last month"
+then shows the organization's change on every line, split as fct_grafana_cloud_cost_changes splits
+it (allowance, price and usage effects; for metrics the usage effect as series and DPM effects),
+since charges are priced per organization; and the stack's own share of each line in both months,
+with, for metrics, how its active series and its billable series per active series moved.
 """
 
 from __future__ import annotations
@@ -28,6 +35,26 @@ def money(value: Decimal | None) -> str:
 
 def number(value: float | Decimal | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def signed_money(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{'-' if value < 0 else '+'}${abs(value):,.2f}"
+
+
+def previous_month(month: str) -> str:
+    """YYYY-MM-01 of the calendar month before `month` (YYYY-MM-01)."""
+    year, mon = int(month[:4]), int(month[5:7])
+    year, mon = (year - 1, 12) if mon == 1 else (year, mon - 1)
+    return f"{year:04d}-{mon:02d}-01"
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the build has the mart (a database built before it existed has not)."""
+    return bool(
+        con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0]
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -107,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
     if fee:
         print(f"\n  The organization also pays a platform fee of {money(fee[0])}, not allocated to stacks.")
     print()
+    if has_table(con, "fct_grafana_cloud_cost_changes"):
+        explain_changes(con, stack_id, org_slug, month)
     return 0
 
 
@@ -184,5 +213,116 @@ def explain_metrics(con: duckdb.DuckDBPyConnection, stack_id: str, org_slug: str
         f"  organization {org_slug}: {number(usage)} series -> {number(billed, 0)} - {number(included, 0)} included"
         f" = {number(billable_org, 0)} x ${price:.4f} = {money(cost)}"
     )
-    print(f"  this stack's share: {number(billable)} / {number(usage)} = {number(billable / float(usage) * 100, 2)}%\n")
+    print(f"  this stack's share: {number(billable)} / {number(usage)} = {number(billable / float(usage) * 100, 2)}%")
+    if has_table(con, "fct_grafana_cloud_scrape_interval_savings"):
+        saving = con.execute(
+            """
+            select billable_series_at_included_dpm, org_billable_series_at_included_dpm, cost_usd,
+                cost_at_included_dpm_usd, saving_usd, stack_cost_usd, stack_cost_at_included_dpm_usd
+            from fct_grafana_cloud_scrape_interval_savings where stack_id = ? and billing_month = ?::date
+            """,
+            [stack_id, month],
+        ).fetchone()
+        if saving:
+            at_series, at_org, cost, at_cost, saved, stack_cost, at_stack_cost = saving
+            scrape = "a 60 s scrape" if included_dpm == 1 else "its included DPM"
+            print(
+                f"  at {included_dpm} DPM per series ({scrape}): {number(at_series)} billable series; the organization"
+                f" {number(at_org)} series,\n    {money(at_cost)} instead of {money(cost)}: {money(saved)} less"
+                f" (this stack's share {money(at_stack_cost)} instead of {money(stack_cost)})"
+            )
+    print()
 
+
+
+def explain_changes(con: duckdb.DuckDBPyConnection, stack_id: str, org_slug: str, month: str) -> None:
+    """The organization's change from last month, line by line and effect by effect, and the
+    stack's own share of each line in both months."""
+    before = previous_month(month)
+    print(f"Compared with last month ({before[:7]})")
+    rows = con.execute(
+        """
+        select sku, change_status, previous_cost_usd, cost_usd, cost_change_usd, allowance_effect_usd,
+            price_effect_usd, usage_effect_usd, series_effect_usd, dpm_effect_usd
+        from fct_grafana_cloud_cost_changes
+        where org_slug = ? and billing_month = ?::date
+        order by abs(cost_change_usd) desc, sku
+        """,
+        [org_slug, month],
+    ).fetchall()
+    if not rows:
+        print(f"  organization {org_slug} has no bill for {before[:7]} in the data: nothing to compare.\n")
+        return
+    previous_total = sum(row[2] for row in rows)
+    total = sum(row[3] for row in rows)
+    print(f"  organization {org_slug}: {money(previous_total)} -> {money(total)}, {signed_money(total - previous_total)}")
+    print("  each line's change = allowance + price + usage effects; for metrics, usage = series + DPM effects")
+    print(
+        f"  {'sku':<31} {before[:7]:>10} {month[:7]:>10} {'change':>10} {'allowance':>10} {'price':>10}"
+        f" {'usage':>10} {'series':>10} {'DPM':>10}"
+    )
+    sums = [Decimal("0")] * 4
+    for sku, status, previous_cost, cost, change, allowance, price, usage, series, dpm in rows:
+        label = sku if status == "continued" else f"{sku} ({status})"
+        line = (
+            f"  {label:<31} {money(previous_cost):>10} {money(cost):>10} {signed_money(change):>10}"
+            f" {signed_money(allowance):>10} {signed_money(price):>10} {signed_money(usage):>10}"
+            f" {signed_money(series):>10} {signed_money(dpm):>10}"
+        )
+        print(line.rstrip())
+        sums = [a + b for a, b in zip(sums, (change, allowance, price, usage))]
+    print(
+        f"  {'total':<31} {money(previous_total):>10} {money(total):>10} {signed_money(sums[0]):>10}"
+        f" {signed_money(sums[1]):>10} {signed_money(sums[2]):>10} {signed_money(sums[3]):>10}"
+    )
+
+    shares = con.execute(
+        """
+        select sku,
+            sum(case when billing_month = ?::date then cost_usd else 0 end),
+            sum(case when billing_month = ?::date then cost_usd else 0 end)
+        from fct_grafana_cloud_costs
+        where stack_id = ? and billing_month in (?::date, ?::date)
+        group by sku
+        order by sku
+        """,
+        [before, month, stack_id, before, month],
+    ).fetchall()
+    print(f"\n  this stack's share of each line (charges are priced per organization, then shared)")
+    print(f"  {'sku':<31} {before[:7]:>10} {month[:7]:>10} {'change':>10}")
+    for sku, previous_cost, cost in shares:
+        print(f"  {sku:<31} {money(previous_cost):>10} {money(cost):>10} {signed_money(cost - previous_cost):>10}")
+    previous_total = sum(row[1] for row in shares)
+    total = sum(row[2] for row in shares)
+    print(f"  {'total':<31} {money(previous_total):>10} {money(total):>10} {signed_money(total - previous_total):>10}")
+
+    metrics = con.execute(
+        """
+        select billing_month, p95_active_series, billable_series
+        from fct_grafana_cloud_metrics_usage
+        where stack_id = ? and billing_month in (?::date, ?::date)
+        """,
+        [stack_id, before, month],
+    ).fetchall()
+    by_month = {row[0].isoformat(): row[1:] for row in metrics}
+    if by_month:
+        series_before, billable_before = by_month.get(before, (0.0, 0.0))
+        series_now, billable_now = by_month.get(month, (0.0, 0.0))
+        density_before = billable_before / series_before if series_before else None
+        density_now = billable_now / series_now if series_now else None
+        if density_before is None or density_now is None:
+            verdict = "a new stack" if density_before is None else "a stack gone"
+        elif series_before == series_now and abs(density_before - density_now) < 1e-9:
+            verdict = "unchanged"
+        elif series_before == series_now:
+            verdict = "its DPM per series moved, at the same active series"
+        elif abs(density_before - density_now) < 1e-9:
+            verdict = "its active series moved, at the same DPM per series"
+        else:
+            verdict = "both its active series and its DPM per series moved"
+        print(
+            f"  its metrics: p95 active series {number(series_before)} -> {number(series_now)};"
+            f" billable series {number(billable_before)} -> {number(billable_now)}"
+        )
+        print(f"    ({number(density_before)} -> {number(density_now)} billable per active series: {verdict})")
+    print()
