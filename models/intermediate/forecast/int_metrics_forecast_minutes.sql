@@ -1,7 +1,8 @@
 -- Every minute of the open month for each stack and forecast scenario: the minutes observed so
 -- far, and the remaining minutes projected by repeating a look-back window minute by minute at
 -- the same minute of the week (window minute m fills m + k x 7 days, for each k that lands
--- after the as-of minute and before the month's end). The scenario `projected` repeats the
+-- from the as-of minute on and before the month's end; the as-of minute is projected even when a
+-- sample falls on it, so that each minute of the month counts once). The scenario `projected` repeats the
 -- latest window; `low` and `high` the window whose own billable series are the lowest and the
 -- highest of the last four (ties: the latest), DECISIONLOG D61, D62. A stack with no minute in
 -- the chosen window (it stopped reporting) gets no projected minute: its month-to-date
@@ -115,7 +116,7 @@ projected as (
             and window_minutes.window_number = scenario_windows.window_number
     cross join repeats
     where
-        window_minutes.minute_number + {{ lookback }} * repeats.repeat_number > {{ as_of_minute }}
+        window_minutes.minute_number + {{ lookback }} * repeats.repeat_number >= {{ as_of_minute }}
         and window_minutes.minute_number + {{ lookback }} * repeats.repeat_number < {{ month_end_minute }}
 
 ),
@@ -143,8 +144,9 @@ observed as (
     cross join scenarios
     where
         per_minute.billing_month = {{ forecast_month() }}
-        -- the as-of time quarantines later samples; a table loaded before it may still hold some
-        and {{ epoch_minute('per_minute.sampled_minute') }} <= {{ as_of_minute }}
+        -- before the as-of minute (a table loaded before the as-of time may hold later samples);
+        -- the as-of minute itself is projected, so that the month has each minute once
+        and {{ epoch_minute('per_minute.sampled_minute') }} < {{ as_of_minute }}
 
 ),
 

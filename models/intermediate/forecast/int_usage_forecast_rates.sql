@@ -180,16 +180,25 @@ candidate_windows as (
 
 window_quantities as (
 
+    -- the window's quantity from the minute the SKU is counted from (before it: no candidate)
     select
-        stack_id,
-        sku,
-        {{ lookback_window_number('event_minute', as_of_minute, lookback) }} as window_number,
-        sum(quantity) as window_quantity
+        events.stack_id,
+        events.sku,
+        {{ lookback_window_number('events.event_minute', as_of_minute, lookback) }} as window_number,
+        sum(events.quantity) as window_quantity
     from events
+    inner join counted_from
+        on
+            events.stack_id = counted_from.stack_id
+            and events.sku = counted_from.sku
     where
-        event_minute >= {{ as_of_minute }} - {{ lookback * weeks }}
-        and event_minute < {{ as_of_minute }}
-    group by stack_id, sku, {{ lookback_window_number('event_minute', as_of_minute, lookback) }}
+        events.event_minute >= {{ as_of_minute }} - {{ lookback * weeks }}
+        and events.event_minute < {{ as_of_minute }}
+        and events.event_minute >= counted_from.counted_from_minute
+    group by
+        events.stack_id,
+        events.sku,
+        {{ lookback_window_number('events.event_minute', as_of_minute, lookback) }}
 
 ),
 
