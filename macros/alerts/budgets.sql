@@ -39,3 +39,12 @@
 {% macro quantity_text(quantity) -%}
     cast(cast(round({{ quantity }}, 2) as {{ grafana_cloud_costs.type_decimal(2, 38) }}) as {{ grafana_cloud_costs.type_text() }})
 {%- endmacro %}
+
+
+{# What a budget or limit covers, for a message: "the whole organization" or "stacks like 'prod-%'". #}
+{% macro scope_text(stack_slug_pattern) -%}
+    case
+        when {{ stack_slug_pattern }} is null then 'the whole organization'
+        else 'stacks like ' || {{ grafana_cloud_costs.sql_string("'") }} || {{ stack_slug_pattern }} || {{ grafana_cloud_costs.sql_string("'") }}
+    end
+{%- endmacro %}
