@@ -1,8 +1,9 @@
-"""grafana-cloud-costs: extract an export folder from Grafana Cloud, print or explain a built bill.
+"""grafana-cloud-costs: extract an export folder from Grafana Cloud, print or explain a built bill, alert.
 
     grafana-cloud-costs extract --org acme --from 2024-09-01 [--to 2024-10-01] --out DIR
     grafana-cloud-costs bill [--month 2024-09]
     grafana-cloud-costs explain STACK [--month 2024-09]
+    grafana-cloud-costs alerts [--org acme] [--json]
 
 `grafana-cloud-costs COMMAND --help` describes each.
 """
@@ -12,12 +13,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from grafana_cloud_costs import bill, explain, extract
+from grafana_cloud_costs import alerts, bill, explain, extract
 
 COMMANDS = {
     "extract": (extract, "pull organizations, stacks, usage and billed usage into an export folder"),
     "bill": (bill, "print the recomputed bill of a month from the last `dbt build`"),
     "explain": (explain, "explain one stack's bill for one month, line by line"),
+    "alerts": (alerts, "print the budget, usage-limit, headroom and anomaly alerts; exit 1 if any is critical"),
 }
 
 
