@@ -127,11 +127,13 @@ budget_alerts as (
         'usd' as value_unit,
         case
             when month_to_date_cost_usd > monthly_budget_usd
-                then org_slug || ': the month-to-date cost of ' || {{ scope_text('stack_slug_pattern') }}
-                || ', ' || {{ usd_text('month_to_date_cost_usd') }}
-                || ', is above its monthly budget of ' || {{ usd_text('monthly_budget_usd') }}
-                || ' (projected ' || {{ usd_text('projected_cost_usd') }} || ')'
-            else org_slug || ': the projected cost of ' || {{ scope_text('stack_slug_pattern') }}
+                then
+                    org_slug || ': the month-to-date cost of ' || {{ scope_text('stack_slug_pattern') }}
+                    || ', ' || {{ usd_text('month_to_date_cost_usd') }}
+                    || ', is above its monthly budget of ' || {{ usd_text('monthly_budget_usd') }}
+                    || ' (projected ' || {{ usd_text('projected_cost_usd') }} || ')'
+            else
+                org_slug || ': the projected cost of ' || {{ scope_text('stack_slug_pattern') }}
                 || ', ' || {{ usd_text('projected_cost_usd') }}
                 || ', is above its monthly budget of ' || {{ usd_text('monthly_budget_usd') }}
                 || ' (month to date ' || {{ usd_text('month_to_date_cost_usd') }} || ')'

@@ -46,7 +46,7 @@ trained as (
         on
             detected.stack_id = history.stack_id
             and detected.sku = history.sku
-            and history.usage_day_number < detection_window.first_day_number
+            and detection_window.first_day_number > history.usage_day_number
             and {{ remainder('detected.usage_day_number - history.usage_day_number', 7) }} = 0
     group by
         detected.org_slug,
