@@ -119,11 +119,11 @@ budget_alerts as (
         stack_slug_pattern,
         cast(null as {{ type_text() }}) as sku,
         cast(null as date) as usage_date,
-        case
-            when month_to_date_cost_usd > monthly_budget_usd then month_to_date_cost_usd
-            else projected_cost_usd
-        end as observed_value,
-        monthly_budget_usd as threshold_value,
+        {{ to_decimal(
+            'case when month_to_date_cost_usd > monthly_budget_usd'
+            ~ ' then month_to_date_cost_usd else projected_cost_usd end'
+        ) }} as observed_value,
+        {{ to_decimal('monthly_budget_usd') }} as threshold_value,
         'usd' as value_unit,
         case
             when month_to_date_cost_usd > monthly_budget_usd
@@ -158,8 +158,8 @@ limit_alerts as (
         limit_totals.stack_slug_pattern,
         limit_totals.sku,
         cast(null as date) as usage_date,
-        limit_totals.projected_usage as observed_value,
-        limit_totals.usage_limit as threshold_value,
+        {{ to_decimal('limit_totals.projected_usage') }} as observed_value,
+        {{ to_decimal('limit_totals.usage_limit') }} as threshold_value,
         skus.usage_unit as value_unit,
         limit_totals.org_slug || ': the projected ' || limit_totals.sku || ' of '
         || {{ scope_text('limit_totals.stack_slug_pattern') }} || ', '
@@ -185,8 +185,8 @@ headroom_alerts as (
         cast(null as {{ type_text() }}) as stack_slug_pattern,
         'metrics_active_series' as sku,
         cast(null as date) as usage_date,
-        headroom.minutes_above_projected_level as observed_value,
-        headroom.forgiven_minutes as threshold_value,
+        {{ to_decimal('headroom.minutes_above_projected_level') }} as observed_value,
+        {{ to_decimal('headroom.forgiven_minutes') }} as threshold_value,
         'minutes' as value_unit,
         stacks.stack_slug || ' (' || headroom.stack_id || '): no spike headroom left in '
         || substr(cast(headroom.billing_month as {{ type_text() }}), 1, 7) || ': '
@@ -213,11 +213,11 @@ anomaly_alerts as (
         cast(null as {{ type_text() }}) as stack_slug_pattern,
         scored_days.sku,
         scored_days.usage_date,
-        scored_days.usage_quantity as observed_value,
-        case
-            when scored_days.anomaly_direction = 'spike' then scored_days.expected_max_quantity
-            else scored_days.expected_min_quantity
-        end as threshold_value,
+        {{ to_decimal('scored_days.usage_quantity') }} as observed_value,
+        {{ to_decimal(
+            "case when scored_days.anomaly_direction = 'spike' then scored_days.expected_max_quantity"
+            ~ ' else scored_days.expected_min_quantity end'
+        ) }} as threshold_value,
         skus.usage_unit as value_unit,
         stacks.stack_slug || ' (' || scored_days.stack_id || '): ' || scored_days.sku || ' on '
         || cast(scored_days.usage_date as {{ type_text() }}) || ' was '
@@ -264,9 +264,9 @@ select
     sku,
     usage_date,
 
-    -- the figures compared
-    {{ to_decimal('observed_value', 6) }} as observed_value,
-    {{ to_decimal('threshold_value', 6) }} as threshold_value,
+    -- the figures compared (decimals in every branch: no union of money with doubles)
+    observed_value,
+    threshold_value,
     value_unit,
     message
 
