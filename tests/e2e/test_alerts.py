@@ -18,6 +18,14 @@ a day, but the Thursdays before September 19th alternate 11 (1 Aug), 10, 12, 10,
 Sep): mean 77 / 7 = 11, sample standard deviation sqrt(6 / 6) = 1, the expected range 8 to 14.
 On Thursday 19 September globex-eu ingests 14.5 GB (3.5 deviations: an anomaly) and globex-us
 13.5 (2.5: none). Wednesdays are all 10 GB (six since 7 August): no anomaly on the 18th.
+
+Spike headroom: globex-eu has 10,000 series but for the 2,400 minutes from 2024-09-02 00:00, when
+they rise from 20,000 by one a minute (20,000 ... 22,399); the last 7 days (10,000) repeat over
+the 15,840 minutes to come. Of the month's 43,200 minutes sorted, the 95th percentile lies at
+rank 0.95 x 43,199 = 41,039.05: the spike's 240th and 241st values (the first 40,800 are
+10,000), 20,239 + 0.05 x 1 = 20,239.05 series. The 2,160 spike minutes from 20,240 up are above
+it, one more than the 43,199 - 41,040 = 2,159 the percentile forgives: no headroom left
+(spike_headroom_exhausted). globex-us's constant 10,000 series have none above: 2,159 left.
 """
 
 from __future__ import annotations
@@ -87,8 +95,20 @@ def alerts_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
         """
         select stacks.stack_id, strftime(minutes.ts, '%Y-%m-%d %H:%M:%S') as sampled_at,
                stacks.series as active_series, 100.0 as samples_per_second
-        from (values ('101', 20000.0), ('102', 10000.0)) as stacks (stack_id, series)
+        from (values ('101', 20000.0), ('102', 10000.0), ('202', 10000.0)) as stacks (stack_id, series)
         cross join generate_series(
+            timestamp '2024-09-01 00:00:00', timestamp '2024-09-19 23:59:00', interval 1 minute
+        ) as minutes (ts)
+        union all
+        -- globex-eu: 10,000 series, and a 2,400-minute spike rising from 20,000 by one a minute
+        select '201', strftime(ts, '%Y-%m-%d %H:%M:%S'),
+               case
+                   when ts >= timestamp '2024-09-02 00:00:00' and ts < timestamp '2024-09-03 16:00:00'
+                       then 20000.0 + date_diff('minute', timestamp '2024-09-02 00:00:00', ts)
+                   else 10000.0
+               end,
+               100.0
+        from generate_series(
             timestamp '2024-09-01 00:00:00', timestamp '2024-09-19 23:59:00', interval 1 minute
         ) as minutes (ts)
         """,
@@ -161,6 +181,8 @@ def test_alerts_that_fire_and_alerts_that_do_not(alerts_project: Project) -> Non
          Decimal("156.67"), Decimal("150"), "usd"),
         ("budget_forecast_exceeded", "warning", "acme", None, None, None, None,
          Decimal("274.00"), Decimal("250"), "usd"),
+        ("spike_headroom_exhausted", "warning", "globex", "201", None, "metrics_active_series", None,
+         Decimal("2160"), Decimal("2159"), "minutes"),
         ("usage_anomaly", "warning", "globex", "201", None, "logs_ingested_gb", date(2024, 9, 19),
          Decimal("14.5"), Decimal("14"), "gb"),
         ("usage_limit_forecast_exceeded", "critical", "acme", None, None, "metrics_active_series", None,
@@ -178,12 +200,30 @@ def test_messages_say_what_crossed_what(alerts_project: Project) -> None:
         " $150.00 (projected $211.67)",
         "acme: the projected cost of the whole organization, $274.00, is above its monthly budget of $250.00"
         " (month to date $219.00)",
+        "globex-eu (201): no spike headroom left in 2024-09: 2160 minutes above the projected billable level"
+        " against 2159 forgiven by the 95th percentile; a further spike raises the bill",
         "globex-eu (201): logs_ingested_gb on 2024-09-19 was 14.50 gb, 3.50 standard deviations above the"
         " mean of the 7 previous same weekdays (expected 8.00 to 14.00)",
         "acme: the projected metrics_active_series of the whole organization, 30000.00 active_series, is"
         " above its usage limit of 25000.00 (month to date 30000.00)",
         "acme: the projected logs_ingested_gb of stacks like 'acme-prod', 300.00 gb, is above its usage"
         " limit of 250.00 (month to date 190.00)",
+    ]
+
+
+def test_headroom_behind_the_alert(alerts_project: Project) -> None:
+    headroom = alerts_project.rows(
+        """
+        select stack_id, forgiven_minutes, minutes_above_projected_level, headroom_minutes,
+               spike_cost_threshold_series
+        from fct_grafana_cloud_spike_headroom
+        where stack_id in ('201', '202')
+        order by stack_id
+        """
+    )
+    assert [tuple(row.values()) for row in headroom] == [
+        ("201", 2159, 2160, -1, Decimal("20239.05")),
+        ("202", 2159, 0, 2159, Decimal("10000")),
     ]
 
 
@@ -224,7 +264,7 @@ def cli(project: Project, *args: str) -> subprocess.CompletedProcess:
 def test_cli_exits_1_on_a_critical_alert_and_prints_json(alerts_project: Project) -> None:
     printed = cli(alerts_project)
     assert printed.returncode == 1, printed.stderr
-    assert "Grafana Cloud alerts as of 2024-09-20 00:00 UTC: 2 critical, 3 warning" in printed.stdout
+    assert "Grafana Cloud alerts as of 2024-09-20 00:00 UTC: 2 critical, 4 warning" in printed.stdout
     as_json = cli(alerts_project, "--json")
     assert as_json.returncode == 1
     document = json.loads(as_json.stdout)
@@ -232,6 +272,7 @@ def test_cli_exits_1_on_a_critical_alert_and_prints_json(alerts_project: Project
         ("critical", "budget_exceeded"),
         ("critical", "usage_limit_forecast_exceeded"),
         ("warning", "budget_forecast_exceeded"),
+        ("warning", "spike_headroom_exhausted"),
         ("warning", "usage_anomaly"),
         ("warning", "usage_limit_forecast_exceeded"),
     ]
@@ -244,7 +285,7 @@ def test_cli_exits_1_on_a_critical_alert_and_prints_json(alerts_project: Project
 def test_cli_exits_0_without_a_critical_alert(alerts_project: Project) -> None:
     globex = cli(alerts_project, "--org", "globex", "--json")
     assert globex.returncode == 0, globex.stderr
-    assert [a["alert_type"] for a in json.loads(globex.stdout)] == ["usage_anomaly"]
+    assert [a["alert_type"] for a in json.loads(globex.stdout)] == ["spike_headroom_exhausted", "usage_anomaly"]
     nobody = cli(alerts_project, "--org", "initech")
     assert (nobody.returncode, nobody.stdout.strip()) == (0, "No alerts.")
 
