@@ -24,7 +24,7 @@ they rise from 20,000 by one a minute (20,000 ... 22,399); the last 7 days (10,0
 the 15,840 minutes to come. Of the month's 43,200 minutes sorted, the 95th percentile lies at
 rank 0.95 x 43,199 = 41,039.05: the spike's 240th and 241st values (the first 40,800 are
 10,000), 20,239 + 0.05 x 1 = 20,239.05 series. The 2,160 spike minutes from 20,240 up are above
-it, one more than the 43,199 - 41,040 = 2,159 the percentile forgives: no headroom left
+it, one more than the 43,199 - 41,040 = 2,159 the percentile forgives: no headroom left (0)
 (spike_headroom_exhausted). globex-us's constant 10,000 series have none above: 2,159 left.
 """
 
@@ -222,7 +222,7 @@ def test_headroom_behind_the_alert(alerts_project: Project) -> None:
         """
     )
     assert [tuple(row.values()) for row in headroom] == [
-        ("201", 2159, 2160, -1, Decimal("20239.05")),
+        ("201", 2159, 2160, 0, Decimal("20239.05")),
         ("202", 2159, 0, 2159, Decimal("10000")),
     ]
 
