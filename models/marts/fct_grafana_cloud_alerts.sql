@@ -39,12 +39,6 @@ scored_days as (
 
 ),
 
-skus as (
-
-    select * from {{ ref('int_price_book_skus') }}
-
-),
-
 budget_totals as (
 
     -- the month-to-date and projected cost of the lines each budget in effect covers
@@ -80,6 +74,7 @@ limit_totals as (
         limit_stacks.stack_slug_pattern,
         limit_stacks.sku,
         limit_stacks.usage_limit,
+        max(forecast.usage_unit) as usage_unit,
         sum(forecast.month_to_date_usage) as month_to_date_usage,
         sum(forecast.projected_usage) as projected_usage
     from forecast
@@ -160,16 +155,14 @@ limit_alerts as (
         cast(null as date) as usage_date,
         {{ to_decimal('limit_totals.projected_usage') }} as observed_value,
         {{ to_decimal('limit_totals.usage_limit') }} as threshold_value,
-        skus.usage_unit as value_unit,
+        limit_totals.usage_unit as value_unit,
         limit_totals.org_slug || ': the projected ' || limit_totals.sku || ' of '
         || {{ scope_text('limit_totals.stack_slug_pattern') }} || ', '
-        || {{ quantity_text('limit_totals.projected_usage') }} || ' ' || skus.usage_unit
+        || {{ quantity_text('limit_totals.projected_usage') }} || ' ' || limit_totals.usage_unit
         || ', is above its usage limit of ' || {{ quantity_text('limit_totals.usage_limit') }}
         || ' (month to date ' || {{ quantity_text('limit_totals.month_to_date_usage') }} || ')'
             as message
     from limit_totals
-    left join skus
-        on limit_totals.sku = skus.sku
     where limit_totals.projected_usage > limit_totals.usage_limit
 
 ),
@@ -180,7 +173,7 @@ headroom_alerts as (
         'spike_headroom_exhausted' as alert_type,
         'warning' as severity,
         headroom.billing_month,
-        stacks.org_slug,
+        headroom.org_slug,
         headroom.stack_id,
         cast(null as {{ type_text() }}) as stack_slug_pattern,
         'metrics_active_series' as sku,
@@ -218,10 +211,10 @@ anomaly_alerts as (
             "case when scored_days.anomaly_direction = 'spike' then scored_days.expected_max_quantity"
             ~ ' else scored_days.expected_min_quantity end'
         ) }} as threshold_value,
-        skus.usage_unit as value_unit,
-        stacks.stack_slug || ' (' || scored_days.stack_id || '): ' || scored_days.sku || ' on '
+        scored_days.usage_unit as value_unit,
+        scored_days.stack_slug || ' (' || scored_days.stack_id || '): ' || scored_days.sku || ' on '
         || cast(scored_days.usage_date as {{ type_text() }}) || ' was '
-        || {{ quantity_text('scored_days.usage_quantity') }} || ' ' || skus.usage_unit || ', '
+        || {{ quantity_text('scored_days.usage_quantity') }} || ' ' || scored_days.usage_unit || ', '
         || {{ quantity_text('abs(scored_days.anomaly_score)') }} || ' standard deviations '
         || case when scored_days.anomaly_direction = 'spike' then 'above' else 'below' end
         || ' the mean of the '
@@ -229,10 +222,6 @@ anomaly_alerts as (
         || {{ quantity_text('scored_days.expected_min_quantity') }} || ' to '
         || {{ quantity_text('scored_days.expected_max_quantity') }} || ')' as message
     from scored_days
-    inner join stacks
-        on scored_days.stack_id = stacks.stack_id
-    left join skus
-        on scored_days.sku = skus.sku
     where scored_days.is_anomalous
 
 ),

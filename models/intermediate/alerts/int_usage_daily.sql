@@ -87,6 +87,7 @@ unioned as (
 select
     stacks.org_slug,
     unioned.stack_id,
+    stacks.stack_slug,
     unioned.sku,
     unioned.usage_date,
     {{ epoch_day('unioned.usage_date') }} as usage_day_number,

@@ -10,6 +10,12 @@ daily as (
 
 ),
 
+skus as (
+
+    select * from {{ ref('int_price_book_skus') }}
+
+),
+
 detection_window as (
 
     select
@@ -32,6 +38,7 @@ trained as (
     select
         detected.org_slug,
         detected.stack_id,
+        detected.stack_slug,
         detected.sku,
         detected.usage_date,
         detected.usage_quantity,
@@ -51,6 +58,7 @@ trained as (
     group by
         detected.org_slug,
         detected.stack_id,
+        detected.stack_slug,
         detected.sku,
         detected.usage_date,
         detected.usage_quantity
@@ -68,25 +76,29 @@ scored as (
 )
 
 select
-    org_slug,
-    stack_id,
-    sku,
-    usage_date,
-    {{ month_start('usage_date') }} as billing_month,
-    usage_quantity,
-    training_set_size,
-    training_avg,
-    training_stddev,
-    training_start_date,
-    training_end_date,
-    anomaly_score,
-    training_avg - {{ number_var('grafana_cloud_anomaly_sensitivity') }} * training_stddev
+    scored.org_slug,
+    scored.stack_id,
+    scored.stack_slug,
+    scored.sku,
+    scored.usage_date,
+    {{ month_start('scored.usage_date') }} as billing_month,
+    skus.usage_unit,
+    scored.usage_quantity,
+    scored.training_set_size,
+    scored.training_avg,
+    scored.training_stddev,
+    scored.training_start_date,
+    scored.training_end_date,
+    scored.anomaly_score,
+    scored.training_avg - {{ number_var('grafana_cloud_anomaly_sensitivity') }} * scored.training_stddev
         as expected_min_quantity,
-    training_avg + {{ number_var('grafana_cloud_anomaly_sensitivity') }} * training_stddev
+    scored.training_avg + {{ number_var('grafana_cloud_anomaly_sensitivity') }} * scored.training_stddev
         as expected_max_quantity,
-    {{ is_anomalous('anomaly_score', 'training_set_size') }} as is_anomalous,
+    {{ is_anomalous('scored.anomaly_score', 'scored.training_set_size') }} as is_anomalous,
     case
-        when anomaly_score > 0 then 'spike'
-        when anomaly_score < 0 then 'drop'
+        when scored.anomaly_score > 0 then 'spike'
+        when scored.anomaly_score < 0 then 'drop'
     end as anomaly_direction
 from scored
+left join skus
+    on scored.sku = skus.sku
