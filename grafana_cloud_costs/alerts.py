@@ -13,6 +13,7 @@ Exit codes, so that a cron job can page:
   1  at least one critical alert (a budget or usage limit already crossed)
   2  the alerts could not be read: no database, or a build without fct_grafana_cloud_alerts
      (bad arguments also exit 2)
+`make alerts` fails whenever the command does, with make's own status 2.
 """
 
 from __future__ import annotations
