@@ -14,7 +14,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup build bill explain alerts extract docs test test-dbt test-e2e lint clean sample-seeds setup-spark build-spark test-spark
+.PHONY: help setup build bill explain forecast alerts extract docs test test-dbt test-e2e lint clean sample-seeds setup-spark build-spark test-spark
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ bill: setup  ## print the latest month's bill from the last build (MONTH=YYYY-MM
 
 explain: setup  ## explain one stack's bill: make explain STACK=<id or slug> [MONTH=YYYY-MM]
 	@$(BIN)/grafana-cloud-costs explain $(STACK) $(if $(MONTH),--month $(MONTH),)
+
+forecast: setup  ## the open month so far, its month-end forecast with a band, and spike headroom: make forecast [ORG=acme]
+	@$(BIN)/grafana-cloud-costs forecast $(foreach org,$(subst $(comma), ,$(ORG)),--org $(org))
 
 # Exit status 1 when any alert is critical (grafana_cloud_costs/alerts.py), for a cron job.
 alerts: setup  ## print the alerts of the last build (budgets, usage limits, headroom, anomalies): make alerts [ORG=acme] [JSON=1]

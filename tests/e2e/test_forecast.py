@@ -189,3 +189,24 @@ def test_spike_headroom(open_month: Project) -> None:
         stack: (*values[:5], d(values[5])) for stack, values in HEADROOM.items()
     }
     assert open_month.query("select count(*) from main.fct_grafana_cloud_spike_headroom")[0][0] == len(HEADROOM)
+
+
+def test_forecast_command(open_month: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    from grafana_cloud_costs.cli import main
+
+    assert main(["forecast", "--database", str(open_month.database), "--org", "shared,stepup", "--stacks", "2"]) == 0
+    output = capsys.readouterr().out
+    print(output)
+    assert "Grafana Cloud forecast for 2024-09 (as of 2024-09-16 00:00 UTC)" in output
+    lines = [" ".join(line.split()) for line in output.splitlines()]
+    # per organization and service: month to date, projected, low, high
+    assert "shared k6 9.00 169.71 38.45 169.71" in lines
+    assert "shared Metrics 97.52 97.52 97.52 97.52" in lines
+    assert "stepup Metrics 13.00 18.85 13.00 18.85" in lines
+    # totals
+    assert "shared 157.52 361.23 197.97 361.23" in lines
+    assert "stepup 32.00 37.85 32.00 37.85" in lines
+    assert not any(line.startswith("steady") for line in lines)
+    # the stacks nearest to exhausting their headroom, least first: stepup-1 (0), then shared's
+    assert "stepup stepup-1 (stepup-1) 0 2,159 12,900" in lines
+    assert "shared shared-a (shared-a) 2,159 2,159 15,001" in lines

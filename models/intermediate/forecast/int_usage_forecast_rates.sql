@@ -225,8 +225,10 @@ rated as (
 
 ranked as (
 
+    -- a stack and SKU with nothing in any window (it stopped long ago) is not projected
     select
         *,
+        sum(window_quantity) over (partition by stack_id, sku) as band_quantity,
         row_number() over (
             partition by stack_id, sku order by quantity_per_minute, window_number
         ) as quietest_rank,
@@ -239,11 +241,11 @@ ranked as (
 
 scenario_windows as (
 
-    select 'projected' as scenario, ranked.* from ranked where window_number = 1
+    select 'projected' as scenario, ranked.* from ranked where window_number = 1 and band_quantity > 0
     union all
-    select 'low' as scenario, ranked.* from ranked where quietest_rank = 1
+    select 'low' as scenario, ranked.* from ranked where quietest_rank = 1 and band_quantity > 0
     union all
-    select 'high' as scenario, ranked.* from ranked where busiest_rank = 1
+    select 'high' as scenario, ranked.* from ranked where busiest_rank = 1 and band_quantity > 0
 
 )
 
