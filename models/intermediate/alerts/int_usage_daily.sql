@@ -42,9 +42,10 @@ metrics_daily as (
         minutes.stack_id,
         'metrics_active_series' as sku,
         minutes.sampled_day as usage_date,
-        avg({{ billable_series(
+        -- six decimals, as GB: the day's mean reads the same whatever the summation order
+        round(avg({{ billable_series(
             'minutes.active_series', 'minutes.dpm', 'organizations.included_dpm_per_series'
-        ) }}) as usage_quantity,
+        ) }}), 6) as usage_quantity,
         count(*) as reading_count
     from minutes
     inner join stacks

@@ -43,8 +43,10 @@ trained as (
         detected.usage_date,
         detected.usage_quantity,
         count(history.usage_quantity) as training_set_size,
-        avg(history.usage_quantity) as training_avg,
-        stddev_samp(history.usage_quantity) as training_stddev,
+        -- six decimals, the daily usage's own: the summation order of a parallel aggregate (or
+        -- of another engine) cannot change a score
+        round(avg(history.usage_quantity), 6) as training_avg,
+        round(stddev_samp(history.usage_quantity), 6) as training_stddev,
         min(history.usage_date) as training_start_date,
         max(history.usage_date) as training_end_date
     from detected
