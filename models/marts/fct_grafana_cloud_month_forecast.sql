@@ -64,15 +64,15 @@ pivoted as (
         max(category) as category,
         max(usage_unit) as usage_unit,
         {%- for scenario in scenarios %}
-        case
-            when sum(case when scenario = '{{ scenario }}' then 1 else 0 end) = 0 then 0
-            else sum(case when scenario = '{{ scenario }}' then usage_quantity end)
-        end as {{ scenario }}_usage,
-        case
-            when sum(case when scenario = '{{ scenario }}' then 1 else 0 end) = 0 then 0
-            else sum(case when scenario = '{{ scenario }}' then cost_usd end)
-        end as {{ scenario }}_cost_usd
-        {%- if not loop.last %},{% endif %}
+            case
+                when sum(case when scenario = '{{ scenario }}' then 1 else 0 end) = 0 then 0
+                else sum(case when scenario = '{{ scenario }}' then usage_quantity end)
+            end as {{ scenario }}_usage,
+            case
+                when sum(case when scenario = '{{ scenario }}' then 1 else 0 end) = 0 then 0
+                else sum(case when scenario = '{{ scenario }}' then cost_usd end)
+            end as {{ scenario }}_cost_usd
+            {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from lines
     group by billing_month, org_slug, stack_id, sku

@@ -13,12 +13,16 @@
 {%- set month_end_minute = epoch_minute('cast(' ~ next_month_start(forecast_month()) ~ ' as timestamp)') %}
 {#- the repeats needed: the remaining month (at most 31 days) from the oldest window -#}
 {%- set repeats = (31 * 1440) // lookback + weeks + 1 %}
+{%- set window_billable_series = billable_series(
+    'windows.p95_active_series', 'windows.p95_dpm', 'organizations.included_dpm_per_series'
+) %}
 with
 
 per_minute as (
 
     select * from {{ ref('int_metrics_usage_per_minute') }}
-    where sampled_day >= {{ days_before('cast(' ~ grafana_cloud_as_of() ~ ' as date)', (lookback * weeks) // 1440 + 1) }}
+    where
+        sampled_day >= {{ days_before('cast(' ~ grafana_cloud_as_of() ~ ' as date)', (lookback * weeks) // 1440 + 1) }}
 
 ),
 
@@ -48,13 +52,13 @@ ranked as (
         row_number() over (
             partition by windows.stack_id
             order by
-                {{ billable_series('windows.p95_active_series', 'windows.p95_dpm', 'organizations.included_dpm_per_series') }},
+                {{ window_billable_series }},
                 windows.window_number
         ) as quietest_rank,
         row_number() over (
             partition by windows.stack_id
             order by
-                {{ billable_series('windows.p95_active_series', 'windows.p95_dpm', 'organizations.included_dpm_per_series') }} desc,
+                {{ window_billable_series }} desc,
                 windows.window_number
         ) as busiest_rank
     from windows
@@ -67,20 +71,35 @@ ranked as (
 
 scenario_windows as (
 
-    select stack_id, 'projected' as scenario, window_number from ranked where window_number = 1
+    select
+        stack_id,
+        'projected' as scenario,
+        window_number
+    from ranked
+    where window_number = 1
     union all
-    select stack_id, 'low' as scenario, window_number from ranked where quietest_rank = 1
+    select
+        stack_id,
+        'low' as scenario,
+        window_number
+    from ranked
+    where quietest_rank = 1
     union all
-    select stack_id, 'high' as scenario, window_number from ranked where busiest_rank = 1
+    select
+        stack_id,
+        'high' as scenario,
+        window_number
+    from ranked
+    where busiest_rank = 1
 
 ),
 
 repeats as (
 
     {% for k in range(1, repeats + 1) -%}
-    select {{ k }} as repeat_number
-    {% if not loop.last %}union all
-    {% endif %}
+        select {{ k }} as repeat_number
+        {% if not loop.last %}union all
+        {% endif %}
     {%- endfor %}
 
 ),

@@ -38,10 +38,20 @@ scenarios as (
 metered_keys as (
 
     -- every stack and SKU metered as it happens: in the month so far, or in a window
-    select billing_month, org_slug, stack_id, sku from month_to_date
+    select
+        billing_month,
+        org_slug,
+        stack_id,
+        sku
+    from month_to_date
     where sku != 'metrics_active_series'
     union
-    select billing_month, org_slug, stack_id, sku from rates
+    select
+        billing_month,
+        org_slug,
+        stack_id,
+        sku
+    from rates
 
 ),
 

@@ -15,6 +15,7 @@
 {%- set as_of_minute = epoch_minute(grafana_cloud_as_of()) %}
 {%- set month_start_minute = epoch_minute('cast(' ~ forecast_month() ~ ' as timestamp)') %}
 {%- set month_end_minute = epoch_minute('cast(' ~ next_month_start(forecast_month()) ~ ' as timestamp)') %}
+{%- set remaining_minutes = month_end_minute ~ ' - ' ~ as_of_minute %}
 with
 
 intervals as (
@@ -54,8 +55,10 @@ user_firsts as (
     -- a user's first activity of the month in the organization, and how many stacks share them
     select
         user_months.*,
-        min(first_activity_at) over (partition by org_slug, user_id) as org_first_activity_at,
-        count(*) over (partition by org_slug, user_id) as user_stack_count
+        min(user_months.first_activity_at)
+            over (partition by user_months.org_slug, user_months.user_id)
+            as org_first_activity_at,
+        count(*) over (partition by user_months.org_slug, user_months.user_id) as user_stack_count
     from user_months
 
 ),
@@ -153,9 +156,9 @@ counted_from as (
 window_numbers as (
 
     {% for w in range(1, weeks + 1) -%}
-    select {{ w }} as window_number
-    {% if not loop.last %}union all
-    {% endif %}
+        select {{ w }} as window_number
+        {% if not loop.last %}union all
+        {% endif %}
     {%- endfor %}
 
 ),
@@ -233,7 +236,7 @@ ranked as (
             partition by stack_id, sku order by quantity_per_minute, window_number
         ) as quietest_rank,
         row_number() over (
-            partition by stack_id, sku order by quantity_per_minute desc, window_number
+            partition by stack_id, sku order by quantity_per_minute desc, window_number asc
         ) as busiest_rank
     from rated
 
@@ -241,11 +244,23 @@ ranked as (
 
 scenario_windows as (
 
-    select 'projected' as scenario, ranked.* from ranked where window_number = 1 and band_quantity > 0
+    select
+        'projected' as scenario,
+        ranked.*
+    from ranked
+    where ranked.window_number = 1 and ranked.band_quantity > 0
     union all
-    select 'low' as scenario, ranked.* from ranked where quietest_rank = 1 and band_quantity > 0
+    select
+        'low' as scenario,
+        ranked.*
+    from ranked
+    where ranked.quietest_rank = 1 and ranked.band_quantity > 0
     union all
-    select 'high' as scenario, ranked.* from ranked where busiest_rank = 1 and band_quantity > 0
+    select
+        'high' as scenario,
+        ranked.*
+    from ranked
+    where ranked.busiest_rank = 1 and ranked.band_quantity > 0
 
 )
 
@@ -259,10 +274,9 @@ select
     window_minutes,
     window_quantity,
     {{ month_end_minute }} - {{ as_of_minute }} as remaining_minutes,
-    {{ rate_projection(0, 'window_quantity', 'window_minutes', month_end_minute ~ ' - ' ~ as_of_minute, scale=6) }}
-        as added_quantity,
+    {{ rate_projection(0, 'window_quantity', 'window_minutes', remaining_minutes, scale=6) }} as added_quantity,
     case
         when right(sku, 12) = '_ingested_gb'
-            then {{ rate_projection(0, 'window_quantity', 'window_minutes', month_end_minute ~ ' - ' ~ as_of_minute, scale=0) }}
+            then {{ rate_projection(0, 'window_quantity', 'window_minutes', remaining_minutes, scale=0) }}
     end as added_bytes
 from scenario_windows
