@@ -30,7 +30,6 @@ it, one more than the 43,199 - 41,040 = 2,159 the percentile forgives: no headro
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -44,16 +43,6 @@ from harness import Project
 
 AS_OF = "2024-09-20 00:00:00"
 GB = 1_000_000_000
-
-
-def write_reference(project: Project, seed: str, rows: list[dict]) -> None:
-    path = project.dir / "seeds" / "reference" / f"{seed}.csv"
-    with path.open() as handle:
-        columns = next(csv.reader(handle))
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def globex_logs() -> list[dict]:
@@ -118,8 +107,7 @@ def alerts_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
         for day in range(1, 20)
     ]
     project.write_rows("grafana_cloud_ingestion_usage", acme_logs + globex_logs())
-    write_reference(
-        project,
+    project.write_reference(
         "grafana_cloud_budgets",
         [
             # ended before September (exclusive end): not applied, although $274 > $100
@@ -139,8 +127,7 @@ def alerts_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
              "effective_from": "2024-09-15", "effective_to": ""},
         ],
     )
-    write_reference(
-        project,
+    project.write_reference(
         "grafana_cloud_usage_limits",
         [
             # 190 GB month to date < 250 < 300 GB projected: a warning
