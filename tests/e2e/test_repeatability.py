@@ -51,6 +51,20 @@ PUBLIC_COLUMNS = {
         ("stack_name", "VARCHAR"), ("recomputed_usage_quantity", "DECIMAL(38,6)"),
         ("invoiced_total_usage", "DECIMAL(38,6)"), ("usage_difference", "DECIMAL(38,6)"), ("status", "VARCHAR"),
     ],
+    "fct_grafana_cloud_month_forecast": [
+        ("billing_month", "DATE"), ("org_slug", "VARCHAR"), ("stack_id", "VARCHAR"), ("sku", "VARCHAR"),
+        ("service", "VARCHAR"), ("category", "VARCHAR"), ("usage_unit", "VARCHAR"), ("as_of", "TIMESTAMP"),
+        ("month_to_date_usage", "DECIMAL(38,6)"), ("month_to_date_cost_usd", "DECIMAL(18,2)"),
+        ("projected_usage", "DECIMAL(38,6)"), ("projected_cost_usd", "DECIMAL(18,2)"),
+        ("projected_cost_low_usd", "DECIMAL(18,2)"), ("projected_cost_high_usd", "DECIMAL(18,2)"),
+        ("projected_usage_low", "DECIMAL(38,6)"), ("projected_usage_high", "DECIMAL(38,6)"),
+    ],
+    "fct_grafana_cloud_spike_headroom": [
+        ("billing_month", "DATE"), ("stack_id", "VARCHAR"), ("org_slug", "VARCHAR"), ("as_of", "TIMESTAMP"),
+        ("month_minutes", "BIGINT"), ("observed_minutes", "BIGINT"), ("projected_minutes", "BIGINT"),
+        ("forgiven_minutes", "BIGINT"), ("minutes_above_projected_level", "BIGINT"), ("headroom_minutes", "BIGINT"),
+        ("spike_cost_threshold_series", "DECIMAL(38,6)"), ("spike_cost_threshold_dpm", "DECIMAL(38,6)"),
+    ],
     "dim_grafana_cloud_organizations": [
         ("org_slug", "VARCHAR"), ("org_name", "VARCHAR"), ("plan", "VARCHAR"), ("is_billed", "BOOLEAN"),
         ("included_dpm_per_series", "BIGINT"), ("stack_count", "BIGINT"),
@@ -83,8 +97,8 @@ PUBLIC_COLUMNS = {
         ("exact_duplicate_row_count", "BIGINT"), ("merged_row_count", "BIGINT"), ("conflicting_key_count", "BIGINT"),
     ],
 }
-# columns that record when a run happened, not what it computed (as_of: the run's start unless
-# the var grafana_cloud_as_of is set)
+# columns that record when a run happened, not what it computed (as_of is the run's start when the
+# var grafana_cloud_as_of is empty)
 RUN_METADATA = {"detected_at", "as_of"}
 
 

@@ -18,122 +18,9 @@
 {%- set remaining_minutes = month_end_minute ~ ' - ' ~ as_of_minute %}
 with
 
-intervals as (
-
-    select * from {{ ref('stg_grafana_cloud__ingestion_usage') }}
-
-),
-
-stacks as (
-
-    select * from {{ ref('stg_grafana_cloud__stacks') }}
-
-),
-
-k6_runs as (
-
-    select * from {{ ref('int_k6_test_runs_metered') }}
-
-),
-
-user_months as (
-
-    select * from {{ ref('int_user_activity_monthly') }}
-    where billing_month = {{ forecast_month() }}
-
-),
-
-plugin_months as (
-
-    select * from {{ ref('int_enterprise_plugins_monthly') }}
-    where billing_month = {{ forecast_month() }}
-
-),
-
-user_firsts as (
-
-    -- a user's first activity of the month in the organization, and how many stacks share them
-    select
-        user_months.*,
-        min(user_months.first_activity_at)
-            over (partition by user_months.org_slug, user_months.user_id)
-            as org_first_activity_at,
-        count(*) over (partition by user_months.org_slug, user_months.user_id) as user_stack_count
-    from user_months
-
-),
-
-user_events as (
-
-    select
-        stack_id,
-        org_slug,
-        'grafana_active_users' as sku,
-        org_first_activity_at as event_at,
-        {{ equal_share('user_stack_count') }} as quantity
-    from user_firsts
-    where has_login
-
-    union all
-
-    select
-        stack_id,
-        org_slug,
-        'irm_active_users' as sku,
-        org_first_activity_at as event_at,
-        {{ equal_share('user_stack_count') }} as quantity
-    from user_firsts
-    where has_irm_activity
-
-    union all
-
-    select
-        user_firsts.stack_id,
-        user_firsts.org_slug,
-        'enterprise_plugin_active_users' as sku,
-        user_firsts.org_first_activity_at as event_at,
-        {{ equal_share('user_firsts.user_stack_count') }} as quantity
-    from user_firsts
-    inner join plugin_months
-        on user_firsts.org_slug = plugin_months.org_slug
-    where user_firsts.has_login
-
-),
-
 events as (
 
-    select
-        intervals.stack_id,
-        stacks.org_slug,
-        intervals.signal || '_ingested_gb' as sku,
-        {{ epoch_minute('intervals.usage_start') }} as event_minute,
-        {{ to_decimal('intervals.ingested_bytes', 6) }} as quantity,
-        0 as is_counted_from_month_start
-    from intervals
-    inner join stacks
-        on intervals.stack_id = stacks.stack_id
-
-    union all
-
-    select
-        stack_id,
-        org_slug,
-        'k6_vuh' as sku,
-        {{ epoch_minute('started_at') }} as event_minute,
-        {{ to_decimal('vuh', 6) }} as quantity,
-        0 as is_counted_from_month_start
-    from k6_runs
-
-    union all
-
-    select
-        stack_id,
-        org_slug,
-        sku,
-        {{ epoch_minute('event_at') }} as event_minute,
-        {{ to_decimal('quantity', 6) }} as quantity,
-        1 as is_counted_from_month_start
-    from user_events
+    select * from {{ ref('int_usage_forecast_events') }}
 
 ),
 
@@ -146,7 +33,7 @@ counted_from as (
         sku,
         case
             when max(is_counted_from_month_start) = 1 then {{ month_start_minute }} + {{ lookback }}
-            else min(event_minute)
+            else min(first_event_minute)
         end as counted_from_minute
     from events
     group by stack_id, org_slug, sku
