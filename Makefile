@@ -14,7 +14,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup build bill explain forecast extract docs test test-dbt test-e2e lint clean sample-seeds setup-spark build-spark test-spark
+.PHONY: help setup build bill explain forecast alerts extract docs test test-dbt test-e2e lint clean sample-seeds setup-spark build-spark test-spark
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ explain: setup  ## explain one stack's bill: make explain STACK=<id or slug> [MO
 
 forecast: setup  ## the open month so far, its month-end forecast with a band, and spike headroom: make forecast [ORG=acme]
 	@$(BIN)/grafana-cloud-costs forecast $(foreach org,$(subst $(comma), ,$(ORG)),--org $(org))
+
+# Exit status 1 when any alert is critical (grafana_cloud_costs/alerts.py), for a cron job.
+alerts: setup  ## print the alerts of the last build (budgets, usage limits, headroom, anomalies): make alerts [ORG=acme] [JSON=1]
+	@$(BIN)/grafana-cloud-costs alerts $(foreach org,$(subst $(comma), ,$(ORG)),--org $(org)) $(if $(JSON),--json,)
 
 # ORG holds one or more slugs (spaces or commas); without ORG, every org of CONFIG. The token comes
 # from $$GRAFANA_CLOUD_TOKEN (or the config's token_env per org).

@@ -135,6 +135,13 @@ class Project:
             columns = next(csv.reader(handle))
         self._write_csv(path, columns, rows)
 
+    def write_reference(self, seed: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Replace a reference seed's rows (seeds/reference/<seed>.csv, its header kept)."""
+        path = self.dir / "seeds" / "reference" / f"{seed}.csv"
+        with path.open() as handle:
+            columns = next(csv.reader(handle))
+        self._write_csv(path, columns, rows)
+
     def _raw_path(self, table: str, extension: str) -> Path:
         if self.mode == "seeds":
             return self.dir / "seeds" / "sample" / f"{table}.{extension}"

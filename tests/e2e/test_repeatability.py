@@ -100,6 +100,12 @@ PUBLIC_COLUMNS = {
         ("stack_ids", "VARCHAR"), ("is_grafana_user", "BOOLEAN"), ("is_irm_user", "BOOLEAN"),
         ("first_activity_at", "TIMESTAMP"), ("last_activity_at", "TIMESTAMP"),
     ],
+    "fct_grafana_cloud_alerts": [
+        ("alert_id", "VARCHAR"), ("alert_type", "VARCHAR"), ("severity", "VARCHAR"), ("billing_month", "DATE"),
+        ("as_of", "TIMESTAMP"), ("org_slug", "VARCHAR"), ("stack_id", "VARCHAR"), ("stack_slug_pattern", "VARCHAR"),
+        ("sku", "VARCHAR"), ("usage_date", "DATE"), ("observed_value", "DECIMAL(38,6)"),
+        ("threshold_value", "DECIMAL(38,6)"), ("value_unit", "VARCHAR"), ("message", "VARCHAR"),
+    ],
     "audit_grafana_cloud_rejected_rows": [
         ("source_table", "VARCHAR"), ("reason", "VARCHAR"), ("column_name", "VARCHAR"), ("org_slug", "VARCHAR"),
         ("stack_id", "VARCHAR"), ("row_key", "VARCHAR"), ("raw_row", "VARCHAR"), ("raw_row_count", "BIGINT"),
