@@ -102,7 +102,11 @@ paired as (
         this_month.included_quantity as this_month_included_quantity,
         this_month.unit_price_usd as this_month_unit_price_usd,
         this_month.cost_usd as this_month_cost_usd,
-        metrics_substituted.series_changed_usage_quantity
+        -- a metrics line gone this month has no active series left: zero at any density
+        case
+            when compared_lines.sku = 'metrics_active_series'
+                then coalesce(metrics_substituted.series_changed_usage_quantity, 0)
+        end as series_changed_usage_quantity
     from compared_lines
     left join charges as this_month
         on
